@@ -1,0 +1,44 @@
+// The loop's configuration, decoded from whatever the caller hands in (a script, the CLI,
+// a JSON file), so a bad value is one clear ConfigError, never a crash later in the night.
+import { Effect, ParseResult, Schema } from "effect"
+import { ConfigError } from "./errors.js"
+
+const Positive = Schema.Number.pipe(Schema.positive())
+const PositiveInt = Schema.Int.pipe(Schema.positive())
+const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
+
+export const LoopConfig = Schema.Struct({
+  /** Names the run: branch `autoresearch/<tag>` and the folder `runs/<tag>`. */
+  tag: Schema.String.pipe(
+    Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+      message: () => "tag must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+    })
+  ),
+  /** Training seconds per experiment (the fixed time budget). */
+  budgetSeconds: Positive,
+  /** Stop after this many experiments in total for the tag (the baseline counts). */
+  maxExperiments: Schema.optional(PositiveInt),
+  /** Stop starting new experiments after this many seconds of this session. */
+  maxDurationSeconds: Schema.optional(Positive),
+  /** Stop once the agents' spend for the tag reaches this many dollars. */
+  maxCostUsd: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
+  /** A change is kept when val_bpb < best − minDelta. */
+  minDelta: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 0 }),
+  /** How often the agent may repair its own crashed change. */
+  repairAttempts: Schema.optionalWith(NonNegativeInt, { default: () => 1 }),
+  /** How often the agent may retry edits that do not apply before the experiment is `invalid`. */
+  editAttempts: Schema.optionalWith(PositiveInt, { default: () => 3 })
+})
+export type LoopConfig = typeof LoopConfig.Type
+export type LoopConfigInput = typeof LoopConfig.Encoded
+
+/** Decodes a loop configuration, turning every schema failure into one readable ConfigError. */
+export const decodeLoopConfig = (input: unknown): Effect.Effect<LoopConfig, ConfigError> =>
+  Schema.decodeUnknown(LoopConfig)(input, { onExcessProperty: "ignore" }).pipe(
+    Effect.mapError(
+      (error) =>
+        new ConfigError({
+          message: `invalid configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+        })
+    )
+  )

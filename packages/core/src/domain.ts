@@ -1,0 +1,124 @@
+// The domain of one experiment, as Schemas: everything the loop stores or reads back is
+// decoded through these, so a damaged file or a misbehaving plugin fails loudly.
+import { Schema } from "effect"
+
+/** An exact, unique text replacement in one editable file. */
+export const FileEdit = Schema.Struct({
+  path: Schema.String,
+  old: Schema.String,
+  new: Schema.String
+})
+export type FileEdit = typeof FileEdit.Type
+
+/** What an agent hands back: one idea, as a description and the edits that make it. */
+export const Proposal = Schema.Struct({
+  description: Schema.String,
+  edits: Schema.Array(FileEdit),
+  /** Dollars spent by the agent to make this proposal (0 for offline agents). */
+  costUsd: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  /** Path of the saved transcript of the conversation that produced it, if any. */
+  transcript: Schema.optional(Schema.String)
+})
+export type Proposal = typeof Proposal.Type
+
+/** The summary block of one successful training run, in the reference's units. */
+export const RunMetrics = Schema.Struct({
+  valBpb: Schema.Number,
+  trainingSeconds: Schema.Number,
+  totalSeconds: Schema.Number,
+  /** Peak memory in MB: GPU memory where the backend reports it, else peak RSS. */
+  peakMemoryMb: Schema.Number,
+  memoryKind: Schema.optionalWith(Schema.Literal("gpu", "rss", "unknown"), { default: () => "unknown" as const }),
+  mfuPercent: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  totalTokensM: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  numSteps: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  numParamsM: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  depth: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  backend: Schema.optional(Schema.String)
+})
+export type RunMetrics = typeof RunMetrics.Type
+
+/** Why a run produced no metric. `invalid` is a run the integrity checks refused. */
+export const CrashReason = Schema.Literal("timeout", "nan", "oom", "error", "invalid")
+export type CrashReason = typeof CrashReason.Type
+
+export const RunSuccess = Schema.TaggedStruct("Success", { metrics: RunMetrics })
+export const RunCrash = Schema.TaggedStruct("Crash", {
+  reason: CrashReason,
+  message: Schema.String,
+  /** The last lines of the run's log (at most 50). */
+  logTail: Schema.String
+})
+/** What one training run of the canvas produced: metrics, or a crash with its log tail. */
+export const RunReport = Schema.Union(RunSuccess, RunCrash)
+export type RunReport = typeof RunReport.Type
+
+/**
+ * The outcome of an experiment. results.tsv knows keep/discard/crash (the reference's
+ * statuses); experiments.jsonl also records `invalid` (edits never applied, or a run the
+ * integrity checks refused) and `agent_error` (the agent failed to propose).
+ */
+export const Status = Schema.Literal("keep", "discard", "crash", "invalid", "agent_error")
+export type Status = typeof Status.Type
+
+/** The policy's verdict on one run, with the reason in words. */
+export const Decision = Schema.Struct({
+  status: Status,
+  reason: Schema.String
+})
+export type Decision = typeof Decision.Type
+
+export const DiffStat = Schema.Struct({
+  files: Schema.Number,
+  insertions: Schema.Number,
+  deletions: Schema.Number
+})
+export type DiffStat = typeof DiffStat.Type
+
+/** One line of experiments.jsonl: everything known about one experiment. */
+export const ExperimentRecord = Schema.Struct({
+  /** 1-based, continuous across resumes of the same run. */
+  id: Schema.Number,
+  tag: Schema.String,
+  baseline: Schema.Boolean,
+  description: Schema.String,
+  status: Status,
+  decisionReason: Schema.String,
+  /** Commit the experiment started from (the best so far). */
+  parent: Schema.String,
+  /** Commit that holds the experiment's edits (equals parent for the baseline). */
+  commit: Schema.String,
+  startedAt: Schema.String,
+  finishedAt: Schema.String,
+  durations: Schema.Struct({
+    agentMs: Schema.Number,
+    trainMs: Schema.Number,
+    totalMs: Schema.Number
+  }),
+  costUsd: Schema.Number,
+  metrics: Schema.optional(RunMetrics),
+  crash: Schema.optional(Schema.Struct({ reason: CrashReason, message: Schema.String, logTail: Schema.String })),
+  diffStat: Schema.optional(DiffStat),
+  /** Lines (non-blank) of the editable files after the edits: the simplicity criterion. */
+  canvasLines: Schema.optional(Schema.Number),
+  /** Repairs the agent attempted after a crash. */
+  repairs: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  transcript: Schema.optional(Schema.String)
+})
+export type ExperimentRecord = typeof ExperimentRecord.Type
+
+/** The result of a whole run of the loop. */
+export const Summary = Schema.Struct({
+  tag: Schema.String,
+  experiments: Schema.Number,
+  kept: Schema.Number,
+  discarded: Schema.Number,
+  crashed: Schema.Number,
+  invalid: Schema.Number,
+  baselineBpb: Schema.optional(Schema.Number),
+  bestBpb: Schema.optional(Schema.Number),
+  bestCommit: Schema.String,
+  costUsd: Schema.Number,
+  stopReason: Schema.String
+})
+export type Summary = typeof Summary.Type

@@ -1,0 +1,69 @@
+// The loop's typed event stream: every listener (CLI progress, dashboard, an embedding
+// program) sees the same events. Events are Schemas so they can cross a process or a socket.
+import { Context, Effect, Layer, PubSub, Schema, Stream } from "effect"
+import { ExperimentRecord, Summary } from "./domain.js"
+
+export const LoopStarted = Schema.TaggedStruct("LoopStarted", {
+  tag: Schema.String,
+  /** Experiments already recorded for this tag (a resume when > 0). */
+  resumedAfter: Schema.Number,
+  bestCommit: Schema.String,
+  bestBpb: Schema.optional(Schema.Number)
+})
+export const Notice = Schema.TaggedStruct("Notice", { message: Schema.String })
+export const ExperimentStarted = Schema.TaggedStruct("ExperimentStarted", {
+  id: Schema.Number,
+  baseline: Schema.Boolean,
+  parent: Schema.String
+})
+export const ProposalReady = Schema.TaggedStruct("ProposalReady", {
+  id: Schema.Number,
+  description: Schema.String,
+  /** Unified diff of the edits against the parent commit. */
+  diff: Schema.String
+})
+export const TrainingProgressEvent = Schema.TaggedStruct("TrainingProgress", {
+  id: Schema.Number,
+  step: Schema.Number,
+  loss: Schema.Number,
+  progress: Schema.Number,
+  tokensPerSec: Schema.Number,
+  remainingSeconds: Schema.Number
+})
+export const ExperimentFinished = Schema.TaggedStruct("ExperimentFinished", { record: ExperimentRecord })
+export const LoopStopped = Schema.TaggedStruct("LoopStopped", { summary: Summary })
+
+export const ResearchEvent = Schema.Union(
+  LoopStarted,
+  Notice,
+  ExperimentStarted,
+  ProposalReady,
+  TrainingProgressEvent,
+  ExperimentFinished,
+  LoopStopped
+)
+export type ResearchEvent = typeof ResearchEvent.Type
+
+/** The hub the loop publishes to; subscribe with `events`. */
+export class ResearchEvents extends Context.Tag("@autoresearch/core/ResearchEvents")<
+  ResearchEvents,
+  {
+    readonly publish: (event: ResearchEvent) => Effect.Effect<void>
+    /** A stream of every event published after subscription. */
+    readonly events: Stream.Stream<ResearchEvent>
+  }
+>() {
+  /** An in-memory hub; `listener`, when given, is called synchronously for every event. */
+  static readonly layer = (listener?: (event: ResearchEvent) => void) =>
+    Layer.effect(
+      ResearchEvents,
+      Effect.map(PubSub.unbounded<ResearchEvent>(), (hub) => ({
+        publish: (event: ResearchEvent) =>
+          Effect.zipRight(
+            Effect.sync(() => listener?.(event)),
+            Effect.asVoid(PubSub.publish(hub, event))
+          ),
+        events: Stream.fromPubSub(hub)
+      }))
+    )
+}

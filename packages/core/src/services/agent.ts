@@ -1,0 +1,46 @@
+import { Context, type Effect } from "effect"
+import type { ExperimentRecord, Proposal } from "../domain.js"
+import type { AgentError } from "../errors.js"
+
+/** An editable file as the agent sees it. */
+export interface CanvasFile {
+  readonly path: string
+  readonly content: string
+}
+
+/** Everything an agent may look at to make its next proposal. */
+export interface ProposalContext {
+  /** The human's research direction (program.md). */
+  readonly program: string
+  /** The editable files (the canvas), as they are at the best commit. */
+  readonly files: ReadonlyArray<CanvasFile>
+  /** Every experiment of this run so far, oldest first. */
+  readonly history: ReadonlyArray<ExperimentRecord>
+  /** The last crash (or invalid run) and its log tail, to learn from. */
+  readonly lastFailure?: { readonly description: string; readonly message: string; readonly logTail: string }
+  /**
+   * Set when the agent is asked again within one experiment: the reason its previous edits
+   * did not apply, or the crash log of its change when it is asked to repair it.
+   */
+  readonly feedback?: { readonly kind: "edit_failed" | "repair"; readonly message: string; readonly logTail?: string }
+  /** What is left of the run's limits, where set. */
+  readonly remaining: {
+    readonly experiments?: number
+    readonly seconds?: number
+    readonly costUsd?: number
+  }
+  /** The experiment number this proposal is for (1-based; the baseline is 1). */
+  readonly experimentId: number
+  /** Where the agent may save its transcript (a directory), if the store keeps them. */
+  readonly transcriptDir?: string
+  readonly signal?: AbortSignal
+}
+
+/** The researcher: proposes one idea per experiment as edits to the canvas. */
+export class Agent extends Context.Tag("@autoresearch/core/Agent")<
+  Agent,
+  {
+    readonly name: string
+    readonly propose: (ctx: ProposalContext) => Effect.Effect<Proposal, AgentError>
+  }
+>() {}
