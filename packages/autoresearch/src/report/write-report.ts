@@ -1,0 +1,46 @@
+// `autoresearch report`: writes progress.svg, progress.png (when Chromium is available) and
+// report.html for one run into its folder (or another directory).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import type { ExperimentRecord } from "@autoresearch/core"
+import { summarize } from "../results/summary.js"
+import { renderChartSvg } from "./chart.js"
+import { renderHtmlReport } from "./html.js"
+import { renderPng } from "./png.js"
+
+export interface ReportFiles {
+  readonly svg: string
+  readonly png: string | null
+  /** Why no PNG was written, when it was not. */
+  readonly pngSkipped: string | null
+  readonly html: string
+  readonly points: number
+}
+
+export const chartSize = { width: 1200, height: 600 } as const
+
+export const writeReport = async (options: {
+  readonly tag: string
+  readonly records: ReadonlyArray<ExperimentRecord>
+  readonly outDir: string
+  readonly programFile?: string
+  readonly png?: boolean
+  readonly chromium?: string
+}): Promise<ReportFiles> => {
+  mkdirSync(options.outDir, { recursive: true })
+  const svg = join(options.outDir, "progress.svg")
+  const html = join(options.outDir, "report.html")
+  const png = join(options.outDir, "progress.png")
+  const chart = renderChartSvg(options.records, chartSize)
+  writeFileSync(svg, chart)
+  const program = options.programFile !== undefined && existsSync(options.programFile) ? readFileSync(options.programFile, "utf8") : undefined
+  writeFileSync(html, renderHtmlReport(summarize(options.tag, options.records), options.records, program !== undefined ? { program } : {}))
+  const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(svg, png, chartSize, options.chromium)
+  return {
+    svg,
+    png: rendered.written ? png : null,
+    pngSkipped: rendered.written ? null : rendered.reason,
+    html,
+    points: (chart.match(/class="point /g) ?? []).length
+  }
+}

@@ -1,0 +1,71 @@
+// Renders a ResultsSummary as the text table of `autoresearch results` (and the running
+// table of `autoresearch run`): one row per experiment, then the totals.
+import type { ResultRow, ResultsSummary } from "./summary.js"
+
+export interface TableOptions {
+  /** ANSI colours (green keeps, dim discards, red crashes). */
+  readonly color?: boolean
+  /** Cut descriptions to this many characters. */
+  readonly descriptionWidth?: number
+}
+
+const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text)
+
+export const formatBpb = (value: number | null) => (value === null ? "-" : value.toFixed(6))
+export const formatDelta = (value: number | null) =>
+  value === null ? "" : value === 0 ? "±0" : `${value > 0 ? "+" : "−"}${Math.abs(value).toFixed(6)}`
+const formatPercent = (value: number | null) => (value === null ? "-" : `${(100 * value).toFixed(0)}%`)
+
+const clip = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`)
+
+const statusLabel = (row: ResultRow) => (row.baseline ? "baseline" : row.status)
+
+const rowColor = (row: ResultRow) =>
+  row.status === "keep" ? 32 : row.status === "discard" ? 2 : 31
+
+export const renderTable = (summary: ResultsSummary, options: TableOptions = {}): string => {
+  const color = options.color ?? false
+  const width = options.descriptionWidth ?? 60
+  const header = ["#", "commit", "val_bpb", "Δ best", "mem GB", "status", "description"]
+  const cells = summary.rows.map((row) => [
+    String(row.id),
+    row.commit,
+    formatBpb(row.valBpb),
+    formatDelta(row.deltaVsBest),
+    row.memoryGb === null ? "-" : row.memoryGb.toFixed(1),
+    statusLabel(row),
+    clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, width)
+  ])
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)))
+  const numeric = new Set([0, 2, 3, 4])
+  const layout = (line: ReadonlyArray<string>) =>
+    line
+      .map((cell, column) =>
+        column === line.length - 1 ? cell : numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)
+      )
+      .join("  ")
+      .trimEnd()
+  const lines = [
+    paint(color, 1, layout(header)),
+    ...cells.map((line, index) => paint(color, rowColor(summary.rows[index]!), layout(line)))
+  ]
+  return [...lines, "", ...renderTotals(summary)].join("\n")
+}
+
+export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => {
+  const lines = [
+    `run ${summary.tag}: ${summary.experiments} experiments, ${summary.kept} kept, ${summary.discarded} discarded, ${summary.crashed} crashed` +
+      (summary.invalid > 0 ? `, ${summary.invalid} invalid` : "") +
+      (summary.agentErrors > 0 ? `, ${summary.agentErrors} agent errors` : "") +
+      `; keep rate ${formatPercent(summary.keepRate)}`
+  ]
+  if (summary.bestBpb !== null) {
+    const gain =
+      summary.improvement !== null && summary.improvementPercent !== null
+        ? ` (baseline ${formatBpb(summary.baselineBpb)}, ${formatDelta(-summary.improvement)}, ${summary.improvementPercent.toFixed(2)}% better)`
+        : ""
+    lines.push(`best val_bpb ${formatBpb(summary.bestBpb)} at ${summary.bestCommit}: ${summary.bestDescription}${gain}`)
+  }
+  if (summary.costUsd > 0) lines.push(`agent cost $${summary.costUsd.toFixed(2)}`)
+  return lines
+}

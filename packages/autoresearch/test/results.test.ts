@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest"
+import { parseRecords } from "../src/results/records.js"
+import { summarize } from "../src/results/summary.js"
+import { renderTable } from "../src/results/table.js"
+import { UserError } from "../src/user-error.js"
+import { record, sampleRun } from "./fixtures.js"
+
+describe("summarize", () => {
+  const summary = summarize("test", sampleRun)
+
+  it("counts outcomes and the keep rate over changes (not the baseline)", () => {
+    expect(summary).toMatchObject({ experiments: 5, kept: 3, discarded: 1, crashed: 1, invalid: 0 })
+    // 4 changes, 2 of them kept
+    expect(summary.keepRate).toBe(0.5)
+  })
+
+  it("tracks the baseline, the best and the improvement", () => {
+    expect(summary.baselineBpb).toBe(2.5)
+    expect(summary.bestBpb).toBe(2.35)
+    expect(summary.bestCommit).toBe("0000005")
+    expect(summary.bestDescription).toBe("WARMDOWN_RATIO 0.5 → 0.6")
+    expect(summary.improvement).toBeCloseTo(0.15, 10)
+    expect(summary.improvementPercent).toBeCloseTo(6, 10)
+  })
+
+  it("gives each row its delta against the best before it", () => {
+    expect(summary.rows.map((row) => row.deltaVsBest)).toEqual([null, expect.closeTo(-0.1, 10), expect.closeTo(0.05, 10), null, expect.closeTo(-0.05, 10)])
+    expect(summary.rows.map((row) => row.bestAfter)).toEqual([2.5, 2.4, 2.4, 2.4, 2.35])
+    expect(summary.rows[3]!.failure).toBe("nan: loss is NaN")
+  })
+
+  it("is empty but well-formed before any experiment", () => {
+    expect(summarize("none", [])).toMatchObject({ experiments: 0, keepRate: null, bestBpb: null, baselineBpb: null })
+  })
+})
+
+describe("renderTable", () => {
+  it("prints one line per experiment and the totals", () => {
+    const text = renderTable(summarize("test", sampleRun))
+    const lines = text.split("\n")
+    expect(lines[0]).toMatch(/^#\s+commit\s+val_bpb\s+Δ best\s+mem GB\s+status\s+description$/)
+    expect(lines[1]).toMatch(/^1\s+0000001\s+2\.500000\s+2\.0\s+baseline\s+baseline$/)
+    expect(lines[2]).toContain("−0.100000")
+    expect(lines[3]).toContain("+0.050000")
+    expect(lines[4]).toMatch(/crash\s+HEAD_DIM 64 → 48 \(nan: loss is NaN\)/)
+    expect(text).toContain("run test: 5 experiments, 3 kept, 1 discarded, 1 crashed; keep rate 50%")
+    expect(text).toContain("best val_bpb 2.350000 at 0000005: WARMDOWN_RATIO 0.5 → 0.6 (baseline 2.500000, −0.150000, 6.00% better)")
+  })
+
+  it("colours only when asked", () => {
+    expect(renderTable(summarize("test", sampleRun))).not.toContain("\u001b[")
+    expect(renderTable(summarize("test", sampleRun), { color: true })).toContain("\u001b[32m")
+  })
+})
+
+describe("parseRecords", () => {
+  const lines = sampleRun.map((entry) => JSON.stringify(entry))
+
+  it("decodes every line through the record schema", () => {
+    expect(parseRecords(lines.join("\n") + "\n", "x.jsonl")).toHaveLength(5)
+  })
+
+  it("skips a torn last line (a crash mid-append)", () => {
+    expect(parseRecords(lines.join("\n") + '\n{"id":6,"tag', "x.jsonl")).toHaveLength(5)
+  })
+
+  it("refuses a damaged line in the middle with its line number", () => {
+    const damaged = [lines[0], "{not json", lines[1]].join("\n")
+    expect(() => parseRecords(damaged, "x.jsonl")).toThrow(UserError)
+    expect(() => parseRecords(damaged, "x.jsonl")).toThrow("x.jsonl:2 is not valid JSON")
+    const wrong = [JSON.stringify({ ...record(1, "keep", 1, "b"), status: "maybe" })].join("\n")
+    expect(() => parseRecords(wrong, "x.jsonl")).toThrow(/x\.jsonl:1 is not an experiment record/)
+  })
+})
