@@ -27,7 +27,15 @@ export const LoopConfig = Schema.Struct({
   /** How often the agent may repair its own crashed change. */
   repairAttempts: Schema.optionalWith(NonNegativeInt, { default: () => 1 }),
   /** How often the agent may retry edits that do not apply before the experiment is `invalid`. */
-  editAttempts: Schema.optionalWith(PositiveInt, { default: () => 3 })
+  editAttempts: Schema.optionalWith(PositiveInt, { default: () => 3 }),
+  /** Stop after this many failed experiments in a row (crash, invalid, agent_error). */
+  maxConsecutiveFailures: Schema.optionalWith(PositiveInt, { default: () => 5 }),
+  /** Extra runs of the unchanged baseline that measure the noise floor (0 disables). */
+  noiseRepeats: Schema.optionalWith(NonNegativeInt, { default: () => 2 }),
+  /** A change must beat the best by more than noiseZ × the baseline's noise std. */
+  noiseZ: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 2 }),
+  /** Re-run a candidate keep once and keep it only if the re-run also beats the best. */
+  confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false })
 })
 export type LoopConfig = typeof LoopConfig.Type
 export type LoopConfigInput = typeof LoopConfig.Encoded

@@ -103,7 +103,13 @@ export const ExperimentRecord = Schema.Struct({
   canvasLines: Schema.optional(Schema.Number),
   /** Repairs the agent attempted after a crash. */
   repairs: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  transcript: Schema.optional(Schema.String)
+  transcript: Schema.optional(Schema.String),
+  /** On the baseline: the repeated baseline runs that measured the noise floor. */
+  noise: Schema.optional(Schema.Struct({ samples: Schema.Array(Schema.Number), std: Schema.Number })),
+  /** The margin a change had to beat the best by: max(minDelta, z × noise std). */
+  threshold: Schema.optional(Schema.Number),
+  /** A candidate keep re-run to confirm it (config `confirmKeeps`). */
+  confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.Number, confirmed: Schema.Boolean }))
 })
 export type ExperimentRecord = typeof ExperimentRecord.Type
 

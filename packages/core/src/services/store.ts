@@ -13,6 +13,8 @@ export interface StoreOpened {
 export class Store extends Context.Tag("@autoresearch/core/Store")<
   Store,
   {
+    /** Where the store keeps its files, when it keeps them on disk (logs go beside them). */
+    readonly dir?: string
     /** Reads (and repairs) what is stored; refuses files that are not ours. */
     readonly open: Effect.Effect<StoreOpened, StoreError | ForeignStoreError>
     readonly append: (record: ExperimentRecord) => Effect.Effect<void, StoreError>

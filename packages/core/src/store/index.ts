@@ -1,0 +1,3 @@
+export * from "./io.js"
+export * from "./tsv.js"
+export * from "./results-store.js"
