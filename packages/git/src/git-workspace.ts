@@ -1,0 +1,217 @@
+// The research workspace on git: one branch per run (`autoresearch/<tag>`), a commit per
+// experiment, `reset --hard` back to the best. simple-git is the API; every call is one short
+// git process, so an experiment costs a handful of spawns.
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs"
+import { join, resolve } from "node:path"
+import { EditError, Workspace, WorkspaceError } from "@autoresearch/core"
+import { Effect, Layer } from "effect"
+import { simpleGit, type SimpleGit } from "simple-git"
+import { applyEditsInMemory } from "./apply-edits.js"
+import { normaliseRelative, resolveCanvasPath } from "./canvas-paths.js"
+import { diffStatOf } from "./diff-stat.js"
+
+export interface GitWorkspaceOptions {
+  /** The work tree holding the canvas (a git repository, or a folder inside one). */
+  readonly dir: string
+  /** Paths relative to `dir` that the agent may edit (the canvas), e.g. ["train.ts"]. */
+  readonly editable: ReadonlyArray<string>
+}
+
+/** Used for commits only when the repository has no identity configured. */
+const FALLBACK_IDENTITY = ["-c", "user.name=autoresearch", "-c", "user.email=autoresearch@localhost"]
+
+export const runBranch = (tag: string) => `autoresearch/${tag}`
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).trim()
+
+const make = (options: GitWorkspaceOptions) =>
+  Effect.gen(function* () {
+    const dir = resolve(options.dir)
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      return yield* new WorkspaceError({ message: `workspace ${dir} does not exist`, hint: "run `autoresearch init` there first" })
+    }
+    const realDir = realpathSync(dir)
+    const editableList: Array<string> = []
+    for (const path of options.editable) {
+      const normal = normaliseRelative(path)
+      if (normal === undefined) return yield* new WorkspaceError({ message: `editable path ${path} must be relative and inside the workspace` })
+      editableList.push(normal)
+    }
+    const editable = new Set(editableList)
+    const git: SimpleGit = simpleGit({ baseDir: dir })
+
+    const run = (what: string, args: ReadonlyArray<string>) =>
+      Effect.tryPromise({
+        try: () => git.raw([...args]),
+        catch: (error) => new WorkspaceError({ message: `git ${what} failed in ${dir}: ${errorText(error)}`, cause: error })
+      })
+
+    // Filled by prepare(): the branch we own, and how to reach the repository's files.
+    let branchRef: string | undefined
+    let headFile = ""
+    let prefix = ""
+    let identity: ReadonlyArray<string> = []
+
+    /** Refuses to move a branch other than the run's (someone may have checked out another). */
+    const ensureOnRunBranch = Effect.suspend(() => {
+      if (branchRef === undefined) {
+        return Effect.fail(new WorkspaceError({ message: "the workspace is not prepared: call prepare(tag) first" }))
+      }
+      const head = readFileSync(headFile, "utf8").trim()
+      return head === `ref: ${branchRef}`
+        ? Effect.void
+        : Effect.fail(
+            new WorkspaceError({
+              message: `the workspace left the run branch (HEAD is ${head.replace(/^ref: refs\/heads\//, "")}); refusing to touch it`,
+              hint: `check out ${branchRef.replace("refs/heads/", "")} again and restart the run`
+            })
+          )
+    })
+
+    const head = run("rev-parse", ["rev-parse", "HEAD"]).pipe(Effect.map((out) => out.trim()))
+
+    /** Tracked files that differ from HEAD, relative to `dir`; untracked files are ignored. */
+    const dirtyPaths = run("status", ["status", "--porcelain=v1", "-z", "--untracked-files=no"]).pipe(
+      Effect.map((out) => {
+        const paths: Array<string> = []
+        const entries = out.split("\0")
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i]!
+          if (entry.length < 4) continue
+          const status = entry.slice(0, 2)
+          const path = entry.slice(3)
+          if (status.includes("R") || status.includes("C")) i++ // the next entry is the rename's source
+          // Porcelain paths are relative to the repository root; the canvas is relative to dir.
+          paths.push(path.startsWith(prefix) ? path.slice(prefix.length) : `:/${path}`)
+        }
+        return paths
+      })
+    )
+
+    const prepare = (tag: string) =>
+      Effect.gen(function* () {
+        const inside = yield* run("rev-parse", ["rev-parse", "--is-inside-work-tree", "--show-prefix", "--absolute-git-dir"]).pipe(
+          Effect.mapError(
+            () => new WorkspaceError({ message: `${dir} is not a git repository`, hint: "run `git init` and commit train.ts, or `autoresearch init`" })
+          )
+        )
+        const [, showPrefix = "", gitDir = ""] = inside.split("\n").map((line) => line.trim())
+        prefix = showPrefix
+        headFile = join(gitDir, "HEAD")
+        yield* head.pipe(
+          Effect.mapError(() => new WorkspaceError({ message: `${dir} has no commit yet`, hint: "commit the canvas (git add train.ts && git commit) first" }))
+        )
+        for (const path of editableList) {
+          if (!existsSync(join(dir, path))) {
+            return yield* new WorkspaceError({ message: `the canvas file ${path} does not exist in ${dir}`, hint: "run `autoresearch init` to create it" })
+          }
+        }
+        const hasIdentity = yield* run("config", ["config", "user.email"]).pipe(
+          Effect.map((out) => out.trim() !== ""),
+          Effect.orElseSucceed(() => false)
+        )
+        identity = hasIdentity ? [] : FALLBACK_IDENTITY
+
+        const dirty = yield* dirtyPaths
+        const foreign = dirty.filter((path) => !editable.has(path))
+        if (foreign.length > 0) {
+          return yield* new WorkspaceError({
+            message: `files outside the canvas have uncommitted changes: ${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ", ..." : ""}`,
+            hint: "commit or stash them first: the loop resets the work tree with `git reset --hard`"
+          })
+        }
+        const branch = runBranch(tag)
+        const ref = `refs/heads/${branch}`
+        const current = readFileSync(headFile, "utf8").trim()
+        if (current !== `ref: ${ref}`) {
+          const exists = yield* run("rev-parse", ["rev-parse", "--verify", ref]).pipe(
+            Effect.as(true),
+            Effect.orElseSucceed(() => false)
+          )
+          if (exists && dirty.length > 0) {
+            return yield* new WorkspaceError({
+              message: `cannot resume run ${tag}: ${dirty.join(", ")} has uncommitted changes on the current branch`,
+              hint: "commit or stash them, then run again"
+            })
+          }
+          yield* run("checkout", exists ? ["checkout", "-q", branch] : ["checkout", "-q", "-b", branch])
+          if (!exists && dirty.length > 0) {
+            // The person's uncommitted canvas is what the baseline must measure: keep it as a commit.
+            yield* run("commit", [...identity, "commit", "-q", "--no-verify", "-m", `autoresearch: canvas at the start of run ${tag}`, "--only", "--", ...editableList])
+          }
+        }
+        branchRef = ref
+        return yield* head
+      })
+
+    const readFile = (path: string): Effect.Effect<string, WorkspaceError | EditError> =>
+      Effect.suspend((): Effect.Effect<string, WorkspaceError | EditError> => {
+        const relative = normaliseRelative(path)
+        if (relative === undefined) {
+          return Effect.fail(new EditError({ message: `${JSON.stringify(path)} is not a relative path inside the workspace`, path }))
+        }
+        return Effect.try({
+          try: () => readFileSync(join(dir, relative), "utf8"),
+          catch: (error) => new WorkspaceError({ message: `cannot read ${relative}: ${errorText(error)}`, cause: error })
+        })
+      })
+
+    const apply = (edits: ReadonlyArray<{ readonly path: string; readonly old: string; readonly new: string }>) =>
+      Effect.gen(function* () {
+        if (edits.length === 0) return yield* new EditError({ message: "the proposal has no edits", path: "" })
+        const resolved: Array<{ path: string; old: string; new: string; relative: string; absolute: string }> = []
+        for (const edit of edits) {
+          const target = resolveCanvasPath(dir, realDir, editable, edit.path)
+          if (target instanceof EditError) return yield* target
+          resolved.push({ ...edit, ...target })
+        }
+        const contents = new Map<string, string>()
+        for (const edit of resolved) {
+          if (!contents.has(edit.relative)) contents.set(edit.relative, yield* readFile(edit.relative))
+        }
+        const changed = applyEditsInMemory(contents, resolved)
+        if (changed instanceof EditError) return yield* changed
+        yield* Effect.try({
+          try: () => {
+            for (const [relative, text] of changed) writeFileSync(join(dir, relative), text)
+          },
+          catch: (error) => new WorkspaceError({ message: `cannot write the canvas: ${errorText(error)}`, cause: error })
+        })
+      })
+
+    const commit = (message: string) =>
+      Effect.gen(function* () {
+        yield* ensureOnRunBranch
+        yield* run("commit", [...identity, "commit", "-q", "--no-verify", "--allow-empty", "-m", message, "--only", "--", ...editableList])
+        return yield* head
+      })
+
+    const reset = (commit: string) =>
+      Effect.gen(function* () {
+        yield* ensureOnRunBranch
+        if (!/^[0-9a-f]{7,64}$/i.test(commit)) return yield* new WorkspaceError({ message: `not a commit: ${JSON.stringify(commit)}` })
+        yield* run("reset", ["reset", "-q", "--hard", commit])
+      })
+
+    const diff = (from: string, to: string) => run("diff", ["diff", from, to, "--", ...editableList])
+
+    return Workspace.of({
+      dir,
+      editable: editableList,
+      prepare,
+      read: readFile,
+      apply,
+      commit,
+      reset,
+      head,
+      diff,
+      diffStat: (from, to) => Effect.map(diff(from, to), diffStatOf)
+    })
+  })
+
+/** The default Workspace: a git work tree on branch `autoresearch/<tag>`. */
+export const GitWorkspace = {
+  layer: (options: GitWorkspaceOptions): Layer.Layer<Workspace, WorkspaceError> => Layer.effect(Workspace, make(options)),
+  make
+}
+
