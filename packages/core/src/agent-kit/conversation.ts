@@ -1,0 +1,138 @@
+// The provider-independent half of an LLM agent: a bounded loop of model turns, each turn's
+// tool calls executed on the in-memory canvas, usage and cost summed, the transcript saved.
+// An adapter only translates one turn to and from its provider's wire format.
+import { Effect, type Redacted } from "effect"
+import type { Proposal } from "../domain.js"
+import { AgentError } from "../errors.js"
+import type { ProposalContext } from "../services/agent.js"
+import type { RenderedContext } from "./context.js"
+import { makeEditSession, type ToolCall, type ToolResult } from "./edit-session.js"
+import { addUsage, costOf, emptyUsage, type ModelPrice, type TokenUsage } from "./pricing.js"
+import { saveTranscript } from "./transcript.js"
+
+/** What the model said in one turn. */
+export interface ModelTurn {
+  readonly text: string
+  readonly toolCalls: ReadonlyArray<ToolCall>
+  readonly usage: TokenUsage
+  readonly stopReason?: string
+}
+
+/** What goes back to the model before its next turn: tool results and/or a user note. */
+export interface TurnReply {
+  readonly toolResults: ReadonlyArray<ToolResult>
+  readonly note?: string
+}
+
+export interface ConversationOptions {
+  readonly agent: string
+  readonly model: string
+  readonly ctx: ProposalContext
+  readonly system: string
+  readonly context: RenderedContext
+  /** Model turns allowed for one proposal. */
+  readonly maxTurns: number
+  /** The model's price; undefined counts the spend as 0 (a local model, or no entry). */
+  readonly price: ModelPrice | undefined
+  /** Values that must never reach a transcript. */
+  readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
+  /** One model turn: the first call gets no reply, later calls the reply to the last turn. */
+  readonly turn: (reply: TurnReply | undefined) => Effect.Effect<ModelTurn, AgentError>
+}
+
+interface TranscriptTurn {
+  readonly text: string
+  readonly toolCalls: ReadonlyArray<{ readonly name: string; readonly input: unknown }>
+  readonly results: ReadonlyArray<{ readonly name: string; readonly output: string; readonly isError: boolean }>
+  readonly note?: string
+  readonly usage: TokenUsage
+  readonly stopReason?: string
+}
+
+const noToolsNote = "Use the tools: make your change with `replace`, then call `finish` with a one-line description."
+const lastTurnNote = "This is your last turn: call `finish` now if your edits are complete."
+
+/** Runs one proposal's conversation to a Proposal, or an AgentError that carries the spend. */
+export const runConversation = (options: ConversationOptions): Effect.Effect<Proposal, AgentError> =>
+  Effect.gen(function* () {
+    const session = makeEditSession(options.ctx.files)
+    const turns: Array<TranscriptTurn> = []
+    const startedAt = new Date().toISOString()
+    let usage = emptyUsage
+    const cost = () => (options.price === undefined ? 0 : costOf(usage, options.price))
+
+    const save = (outcome: unknown) =>
+      saveTranscript(
+        options.ctx.transcriptDir,
+        options.ctx.experimentId,
+        {
+          agent: options.agent,
+          model: options.model,
+          experimentId: options.ctx.experimentId,
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          usage,
+          costUsd: cost(),
+          outcome,
+          system: options.system,
+          context: options.context,
+          turns
+        },
+        options.secrets
+      )
+
+    const converse = Effect.gen(function* () {
+      let reply: TurnReply | undefined
+      for (let turnIndex = 0; turnIndex < options.maxTurns; turnIndex++) {
+        const turn = yield* options.turn(reply)
+        usage = addUsage(usage, turn.usage)
+        const results: Array<ToolResult> = []
+        let finished: string | undefined
+        for (const call of turn.toolCalls) {
+          // Calls after `finish` in the same turn are answered, not run: the proposal is closed.
+          if (finished !== undefined) {
+            results.push({ callId: call.id, name: call.name, output: "error: ignored, the proposal was already finished", isError: true })
+            continue
+          }
+          const outcome = session.execute(call)
+          results.push(outcome.result)
+          if (outcome._tag === "Finished") finished = outcome.description
+        }
+        const isLast = turnIndex === options.maxTurns - 2
+        const note = turn.toolCalls.length === 0 ? noToolsNote : isLast ? lastTurnNote : undefined
+        turns.push({
+          text: turn.text,
+          toolCalls: turn.toolCalls.map((call) => ({ name: call.name, input: call.input })),
+          results: results.map(({ name, output, isError }) => ({ name, output, isError })),
+          ...(note !== undefined && finished === undefined ? { note } : {}),
+          usage: turn.usage,
+          ...(turn.stopReason !== undefined ? { stopReason: turn.stopReason } : {})
+        })
+        if (finished !== undefined) return { description: finished, edits: session.edits() }
+        reply = { toolResults: results, ...(note !== undefined ? { note } : {}) }
+      }
+      return yield* Effect.fail(
+        new AgentError({
+          message: `${options.agent} did not call finish within ${options.maxTurns} turns (${session.edits().length} edits made)`,
+          retryable: false
+        })
+      )
+    })
+
+    return yield* converse.pipe(
+      Effect.flatMap((result) =>
+        Effect.map(save({ kind: "proposal", ...result }), (transcript): Proposal => ({
+          description: result.description,
+          edits: result.edits,
+          costUsd: cost(),
+          ...(transcript !== undefined ? { transcript } : {})
+        }))
+      ),
+      Effect.catchAll((error) =>
+        Effect.zipRight(
+          save({ kind: "error", message: error.message }),
+          Effect.fail(new AgentError({ ...error, message: error.message, costUsd: (error.costUsd ?? 0) + cost() }))
+        )
+      )
+    )
+  })

@@ -1,0 +1,71 @@
+// The three tools an LLM researcher has, as JSON schemas every provider understands, and the
+// Schemas their arguments are decoded with (a model's arguments are untrusted input).
+import { Schema } from "effect"
+
+export interface ToolDefinition {
+  readonly name: "replace" | "view" | "finish"
+  readonly description: string
+  /** A JSON Schema object for the arguments. */
+  readonly parameters: {
+    readonly type: "object"
+    readonly properties: Record<string, unknown>
+    readonly required: ReadonlyArray<string>
+    readonly additionalProperties: false
+  }
+}
+
+export const toolDefinitions: ReadonlyArray<ToolDefinition> = [
+  {
+    name: "replace",
+    description:
+      "Replace exactly one occurrence of `old` with `new` in an editable file. `old` must match the current file text exactly " +
+      "(indentation included, without the line-number prefix) and occur exactly once: include neighbouring lines to make it unique. " +
+      "Edits apply in order; each sees the ones before it.",
+    parameters: {
+      type: "object",
+      properties: {
+        path: { type: "string", description: "The editable file, e.g. train.ts" },
+        old: { type: "string", description: "The exact text to replace (must occur once)" },
+        new: { type: "string", description: "The replacement text" }
+      },
+      required: ["path", "old", "new"],
+      additionalProperties: false
+    }
+  },
+  {
+    name: "view",
+    description: "Show a file with line numbers, as it is after your edits so far; optionally only lines `range` = [start, end] (1-based, inclusive).",
+    parameters: {
+      type: "object",
+      properties: {
+        path: { type: "string", description: "The file, e.g. train.ts" },
+        range: {
+          type: "array",
+          items: { type: "integer" },
+          minItems: 2,
+          maxItems: 2,
+          description: "[first line, last line], 1-based, inclusive"
+        }
+      },
+      required: ["path"],
+      additionalProperties: false
+    }
+  },
+  {
+    name: "finish",
+    description: "End the proposal once your edits are made. `description`: one short line naming the idea, e.g. \"MATRIX_LR 0.04 -> 0.06\".",
+    parameters: {
+      type: "object",
+      properties: { description: { type: "string", description: "One line: what the change is" } },
+      required: ["description"],
+      additionalProperties: false
+    }
+  }
+]
+
+export const ReplaceArgs = Schema.Struct({ path: Schema.String, old: Schema.String, new: Schema.String })
+export const ViewArgs = Schema.Struct({
+  path: Schema.String,
+  range: Schema.optional(Schema.Tuple(Schema.Int, Schema.Int))
+})
+export const FinishArgs = Schema.Struct({ description: Schema.String })
