@@ -1,0 +1,53 @@
+// Loads the native addon built by scripts/build-addon.mjs (node-gyp) and describes its API.
+// Every function works in place on TypedArray views, usually views of the wasm heap: no copies.
+import { createRequire } from "node:module"
+
+export interface NativeKernels {
+  /** Batched row-major C = alpha * op(A) * op(B) + beta * C; offsets holds (a, b, c) element offsets per batch entry. */
+  readonly sgemm: (
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c: Float32Array,
+    offsets: Uint32Array
+  ) => void
+  /** out = x transposed by perm; any 4-byte element type. */
+  readonly transpose: (x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: Int32Array, perm: Int32Array) => void
+  /** out[ids[i], :] = sum of x[i, :]; out is overwritten. */
+  readonly segmentSum: (x: Float32Array, segmentIds: Int32Array, numSegments: number, out: Float32Array) => void
+  /** Per-row (soft-capped when cap > 0) softmax cross-entropy. */
+  readonly crossEntropyForward: (logits: Float32Array, targets: Int32Array, vocab: number, cap: number, loss: Float32Array) => void
+  /** Its gradient with respect to the logits, scaled by dloss per row. */
+  readonly crossEntropyBackward: (
+    logits: Float32Array,
+    targets: Int32Array,
+    vocab: number,
+    cap: number,
+    dloss: Float32Array,
+    dlogits: Float32Array
+  ) => void
+  /** The BLAS library in use, e.g. "OpenBLAS 0.3.21 ... Cooperlake MAX_THREADS=64". */
+  readonly blasInfo: () => string
+  /** OpenBLAS thread count (returns the count in use; 0 where the BLAS has no such setting). */
+  readonly setBlasThreads: (threads: number) => number
+}
+
+export type AddonLoad = { readonly addon: NativeKernels } | { readonly reason: string }
+
+// src/ and dist/ both sit one level below the package root, next to build/.
+const addonPath = "../build/Release/fast_kernels.node"
+
+export const loadNativeKernels = (): AddonLoad => {
+  try {
+    return { addon: createRequire(import.meta.url)(addonPath) as NativeKernels }
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error)
+    return { reason: message.includes("Cannot find module") ? "the native addon was not built" : message }
+  }
+}

@@ -1,0 +1,3 @@
+export { installFastKernels, uninstallFastKernels, fixHint, type FastKernelsInstall, type InstallOptions } from "./install.js"
+export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from "./ops/softmax-cross-entropy.js"
+export { loadNativeKernels, type NativeKernels, type AddonLoad } from "./addon.js"

@@ -1,0 +1,117 @@
+// installFastKernels: swaps BLAS-backed kernels into tfjs's wasm backend when the native addon
+// is available, and otherwise says once, in one line, that training will be slow and why.
+import type * as tfjs from "@tensorflow/tfjs"
+import type { KernelConfig } from "@tensorflow/tfjs"
+import { loadNativeKernels, type AddonLoad } from "./addon.js"
+import { batchMatMulKernel } from "./kernels/batch-mat-mul.js"
+import {
+  SoftmaxCrossEntropy,
+  SoftmaxCrossEntropyGrad,
+  softmaxCrossEntropyGradient,
+  softmaxCrossEntropyKernels
+} from "./kernels/softmax-cross-entropy.js"
+import { transposeKernel } from "./kernels/transpose.js"
+import { unsortedSegmentSumKernel } from "./kernels/unsorted-segment-sum.js"
+
+export interface FastKernelsInstall {
+  readonly installed: boolean
+  /** Names of the kernels now served natively on the wasm backend. */
+  readonly kernels: string[]
+  /** Why nothing was installed. */
+  readonly reason?: string
+}
+
+export interface InstallOptions {
+  /** Where the addon comes from; tests inject a failing loader to exercise the fallback. */
+  readonly loadAddon?: () => AddonLoad
+  /** Where the one-line slow-path notice goes (default: console.warn, once per process). */
+  readonly log?: (line: string) => void
+}
+
+export const fixHint =
+  "Fix: install a C compiler and OpenBLAS (Debian/Ubuntu: apt install build-essential libopenblas-dev; " +
+  "macOS: xcode-select --install), then run `pnpm rebuild @autoresearch/fast-kernels`."
+
+// Marks our configs so a second install is a no-op instead of wrapping our own kernel.
+const ours = new WeakSet<KernelConfig>()
+// The stock configs we replaced (absent: the wasm backend had no such kernel), for uninstall.
+const replaced = new Map<string, KernelConfig | undefined>()
+let warned = false
+
+const warnOnce = (line: string) => {
+  if (warned) return
+  warned = true
+  console.warn(line)
+}
+
+const replace = (tf: typeof tfjs, config: KernelConfig) => {
+  const stock = tf.getKernel(config.kernelName, config.backendName)
+  if (stock !== undefined) tf.unregisterKernel(config.kernelName, config.backendName)
+  replaced.set(config.kernelName, stock)
+  ours.add(config)
+  tf.registerKernel(config)
+}
+
+/** Puts the stock wasm kernels back (A/B comparisons, benchmarks). */
+export const uninstallFastKernels = (tf: typeof tfjs): void => {
+  for (const [name, stock] of replaced) {
+    const current = tf.getKernel(name, "wasm")
+    if (current === undefined || !ours.has(current)) continue
+    tf.unregisterKernel(name, "wasm")
+    if (stock !== undefined) tf.registerKernel(stock)
+  }
+  replaced.clear()
+}
+
+export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}): FastKernelsInstall => {
+  if (process.env.AUTORESEARCH_FAST_KERNELS === "0") {
+    return { installed: false, kernels: [], reason: "disabled by AUTORESEARCH_FAST_KERNELS=0" }
+  }
+  const stockMatMul = tf.getKernel("BatchMatMul", "wasm")
+  const stockTranspose = tf.getKernel("Transpose", "wasm")
+  if (stockMatMul === undefined || stockTranspose === undefined) {
+    return {
+      installed: false,
+      kernels: [],
+      reason: "the wasm backend is not loaded: import '@tensorflow/tfjs-backend-wasm' before installFastKernels"
+    }
+  }
+  if (ours.has(stockMatMul)) {
+    return { installed: true, kernels: installedKernelNames(tf) }
+  }
+  const load = (options.loadAddon ?? loadNativeKernels)()
+  if (!("addon" in load)) {
+    ;(options.log ?? warnOnce)(
+      `autoresearch: fast CPU kernels unavailable (${load.reason}); training will be slow. ${fixHint}`
+    )
+    return { installed: false, kernels: [], reason: load.reason }
+  }
+  const { addon } = load
+  const configs = [
+    batchMatMulKernel(addon, stockMatMul),
+    transposeKernel(addon, stockTranspose),
+    unsortedSegmentSumKernel(addon),
+    ...softmaxCrossEntropyKernels(addon)
+  ]
+  for (const config of configs) replace(tf, config)
+  registerGradientOnce(tf)
+  return { installed: true, kernels: configs.map((config) => config.kernelName) }
+}
+
+const installedKernelNames = (tf: typeof tfjs) =>
+  ["BatchMatMul", "Transpose", "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad].filter((name) => {
+    const config = tf.getKernel(name, "wasm")
+    return config !== undefined && ours.has(config)
+  })
+
+let gradientRegistered = false
+const registerGradientOnce = (tf: typeof tfjs) => {
+  if (gradientRegistered) return
+  gradientRegistered = true
+  tf.registerGradient(
+    softmaxCrossEntropyGradient(
+      (name, inputs, attrs) => tf.engine().runKernel(name, inputs as never, attrs as never) as tfjs.Tensor,
+      (t) => tf.zerosLike(t)
+    )
+  )
+}

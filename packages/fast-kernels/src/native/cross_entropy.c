@@ -1,0 +1,146 @@
+/* Fused (optionally soft-capped) softmax cross-entropy over rows of logits.
+ *
+ * forward:  z = cap * tanh(x / cap) (or z = x when cap == 0),
+ *           loss[n] = logsumexp(z[n, :]) - z[n, target[n]]
+ * backward: dx[n, j] = dloss[n] * (softmax(z[n, :])_j - [j == target[n]]) * dz/dx,
+ *           dz/dx = 1 - (z / cap)^2
+ * One pass over a row's logits per phase instead of tfjs's chain of element-wise kernels; the
+ * backward recomputes z and the softmax rather than keeping a [N, V] activation alive.
+ * Targets outside [0, V) give loss 0 and zero gradient for that row (a masked position). */
+#include "kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* exp(x) for x in [-87, 88] to ~2 ulp, written with plain float/int ops so the compiler
+ * vectorises the loops that call it (libm's expf is a scalar call). */
+static inline float fast_expf(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  union { int32_t i; float f; } scale;
+  scale.i = ((int32_t)n + 127) << 23;
+  return p * scale.f;
+}
+
+/* z = cap * tanh(x / cap) = cap * (1 - 2 / (exp(2x / cap) + 1)) */
+static void soft_cap_row(const float* x, float* z, size_t v, float cap) {
+  if (cap <= 0.0f) {
+    memcpy(z, x, v * sizeof(float));
+    return;
+  }
+  const float two_over_cap = 2.0f / cap;
+  for (size_t j = 0; j < v; j++) z[j] = cap - 2.0f * cap / (fast_expf(x[j] * two_over_cap) + 1.0f);
+}
+
+static float row_max(const float* z, size_t v) {
+  float m = -INFINITY;
+  for (size_t j = 0; j < v; j++) m = z[j] > m ? z[j] : m;
+  return m;
+}
+
+static float row_sum_exp(float* z, size_t v, float max, int keep) {
+  float sum = 0.0f;
+  if (keep) {
+    for (size_t j = 0; j < v; j++) {
+      z[j] = fast_expf(z[j] - max);
+      sum += z[j];
+    }
+  } else {
+    for (size_t j = 0; j < v; j++) sum += fast_expf(z[j] - max);
+  }
+  return sum;
+}
+
+typedef struct {
+  typed_view logits, targets;
+  int64_t vocab;
+  double cap;
+} ce_args;
+
+static int ce_common(napi_env env, napi_value* argv, ce_args* out) {
+  if (arg_float32(env, argv[0], "logits", &out->logits) || arg_int32(env, argv[1], "targets", &out->targets) ||
+      arg_int(env, argv[2], "vocab", 1, &out->vocab) || arg_double(env, argv[3], "cap", &out->cap))
+    return -1;
+  if (out->logits.length != out->targets.length * (size_t)out->vocab) {
+    throw_range(env, "fast-kernels: cross-entropy logits must be [targets.length, vocab]");
+    return -1;
+  }
+  return 0;
+}
+
+napi_value fk_cross_entropy_forward(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  ce_args a;
+  typed_view loss;
+  if (get_args(env, info, 5, argv) || ce_common(env, argv, &a) || arg_float32(env, argv[4], "loss", &loss)) return NULL;
+  const size_t rows = a.targets.length, v = (size_t)a.vocab;
+  if (loss.length != rows) return throw_range(env, "fast-kernels: cross-entropy loss must hold one value per row");
+  float* z = malloc(v * sizeof(float));
+  if (z == NULL) return throw_range(env, "fast-kernels: out of memory");
+  const float* x = (const float*)a.logits.data;
+  const int32_t* t = (const int32_t*)a.targets.data;
+  float* l = (float*)loss.data;
+  for (size_t n = 0; n < rows; n++) {
+    if (t[n] < 0 || (int64_t)t[n] >= a.vocab) {
+      l[n] = 0.0f;
+      continue;
+    }
+    soft_cap_row(x + n * v, z, v, (float)a.cap);
+    const float max = row_max(z, v);
+    const float target = z[t[n]];
+    l[n] = max + logf(row_sum_exp(z, v, max, 0)) - target;
+  }
+  free(z);
+  return NULL;
+}
+
+napi_value fk_cross_entropy_backward(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  ce_args a;
+  typed_view dloss, dlogits;
+  if (get_args(env, info, 6, argv) || ce_common(env, argv, &a) || arg_float32(env, argv[4], "dloss", &dloss) ||
+      arg_float32(env, argv[5], "dlogits", &dlogits))
+    return NULL;
+  const size_t rows = a.targets.length, v = (size_t)a.vocab;
+  if (dloss.length != rows || dlogits.length != a.logits.length)
+    return throw_range(env, "fast-kernels: cross-entropy gradient shapes do not match the logits");
+  const float cap = (float)a.cap;
+  const float* x = (const float*)a.logits.data;
+  const int32_t* t = (const int32_t*)a.targets.data;
+  const float* dl = (const float*)dloss.data;
+  float* dx = (float*)dlogits.data;
+  for (size_t n = 0; n < rows; n++) {
+    float* g = dx + n * v;
+    if (t[n] < 0 || (int64_t)t[n] >= a.vocab) {
+      memset(g, 0, v * sizeof(float));
+      continue;
+    }
+    /* g holds z, then exp(z - max), then the gradient. */
+    soft_cap_row(x + n * v, g, v, cap);
+    const float max = row_max(g, v);
+    const float scale = dl[n] / row_sum_exp(g, v, max, 1);
+    for (size_t j = 0; j < v; j++) g[j] *= scale;
+    g[t[n]] -= dl[n];
+    if (cap > 0.0f) {
+      /* dz/dx needs z again: recompute it from x rather than storing a second row. */
+      const float* xr = x + n * v;
+      const float two_over_cap = 2.0f / cap;
+      for (size_t j = 0; j < v; j++) {
+        const float th = 1.0f - 2.0f / (fast_expf(xr[j] * two_over_cap) + 1.0f);
+        g[j] *= 1.0f - th * th;
+      }
+    }
+  }
+  return NULL;
+}

@@ -1,0 +1,13 @@
+/* The N-API entry points, one per kernel file. */
+#ifndef FAST_KERNELS_KERNELS_H
+#define FAST_KERNELS_KERNELS_H
+
+#include "args.h"
+
+napi_value fk_sgemm(napi_env env, napi_callback_info info);
+napi_value fk_transpose(napi_env env, napi_callback_info info);
+napi_value fk_segment_sum(napi_env env, napi_callback_info info);
+napi_value fk_cross_entropy_forward(napi_env env, napi_callback_info info);
+napi_value fk_cross_entropy_backward(napi_env env, napi_callback_info info);
+
+#endif
