@@ -1,0 +1,52 @@
+// The fixed metric. val_bpb = Σ loss (nats) / (ln 2 · Σ bytes) over every target whose token
+// has a byte length > 0, for floor(evalTokens / maxSeqLen) packed rows of the val split.
+// The rows do not depend on the batch size, so any batch size gives the same number.
+import type { Evaluation, LossModel } from "@autoresearch/core"
+import { BestFitPacker } from "./loader.js"
+import type { TokenSplit } from "./token-cache.js"
+
+export interface EvaluationSpec {
+  readonly val: TokenSplit
+  readonly tokenBytes: Int32Array
+  readonly evalTokens: number
+  readonly seqLen: number
+  readonly batchSize: number
+  readonly bufferDocs: number
+}
+
+export const evaluateBpbOn = async (model: LossModel, spec: EvaluationSpec): Promise<Evaluation> => {
+  const { seqLen, tokenBytes } = spec
+  const totalRows = Math.floor(spec.evalTokens / seqLen)
+  if (totalRows < 1) throw new RangeError(`evalTokens ${spec.evalTokens} is less than one row of ${seqLen}`)
+  const batchSize = Math.max(1, Math.min(spec.batchSize, totalRows))
+  const packer = new BestFitPacker(spec.val, spec.bufferDocs)
+  const width = seqLen + 1
+  const row = new Int32Array(width)
+  let nats = 0
+  let bytes = 0
+  let tokens = 0
+  for (let done = 0; done < totalRows; ) {
+    const batch = Math.min(batchSize, totalRows - done)
+    const inputs = new Int32Array(batch * seqLen)
+    const targets = new Int32Array(batch * seqLen)
+    for (let b = 0; b < batch; b++) {
+      packer.fillRow(row, 0, width)
+      inputs.set(row.subarray(0, seqLen), b * seqLen)
+      targets.set(row.subarray(1), b * seqLen)
+    }
+    const losses = await model.perTokenLoss(inputs, targets, batch, seqLen)
+    if (losses.length !== batch * seqLen) {
+      throw new RangeError(`the model returned ${losses.length} losses for a batch of ${batch} × ${seqLen}`)
+    }
+    for (let i = 0; i < targets.length; i++) {
+      const nb = tokenBytes[targets[i]!]!
+      if (nb > 0) {
+        nats += losses[i]!
+        bytes += nb
+        tokens++
+      }
+    }
+    done += batch
+  }
+  return { valBpb: nats / (Math.LN2 * bytes), tokens, bytes }
+}

@@ -1,0 +1,80 @@
+// The tokenizer as the rest of the system sees it: tiktoken (WASM) encoding with our ranks
+// and the reference split pattern, plain decoding, and the byte length of every token.
+import { Tiktoken } from "tiktoken"
+import { SPECIAL_TOKENS } from "./profiles.js"
+import { SPLIT_PATTERN } from "./split-pattern.js"
+
+export interface Tokenizer {
+  readonly vocabSize: number
+  readonly bosId: number
+  /** Ordinary text, no specials. Lone surrogates are encoded as U+FFFD (as UTF-8 requires). */
+  readonly encode: (text: string) => Int32Array
+  readonly decode: (ids: ArrayLike<number>) => string
+}
+
+/** A tokenizer built from mergeable token bytes (by rank) plus the 4 specials after them. */
+export interface BpeTokenizer extends Tokenizer {
+  /** Mergeable token bytes indexed by rank. */
+  readonly tokens: ReadonlyArray<Uint8Array>
+  /** UTF-8 byte length per id, 0 for the specials. */
+  readonly tokenBytes: Int32Array
+  /** The ranks file: one `base64(bytes) rank` line per mergeable token (tiktoken's format). */
+  readonly ranksText: string
+}
+
+export const ranksToText = (tokens: ReadonlyArray<Uint8Array>): string =>
+  tokens.map((bytes, rank) => `${Buffer.from(bytes).toString("base64")} ${rank}`).join("\n") + "\n"
+
+/** Parses a ranks file; returns undefined for anything that is not a dense, unique rank list. */
+export const parseRanks = (text: string): Array<Uint8Array> | undefined => {
+  const lines = text.split("\n").filter((l) => l.length > 0)
+  const tokens: Uint8Array[] = new Array(lines.length)
+  const seen = new Set<string>()
+  for (const line of lines) {
+    const space = line.indexOf(" ")
+    const rank = Number(line.slice(space + 1))
+    if (space <= 0 || !Number.isInteger(rank) || rank < 0 || rank >= lines.length || tokens[rank] !== undefined) return undefined
+    const b64 = line.slice(0, space)
+    if (seen.has(b64)) return undefined
+    seen.add(b64)
+    tokens[rank] = new Uint8Array(Buffer.from(b64, "base64"))
+  }
+  if (lines.length < 256 || tokens.slice(0, 256).some((t, i) => t.length !== 1 || t[0] !== i)) return undefined
+  return tokens
+}
+
+export const createTokenizer = (tokens: ReadonlyArray<Uint8Array>): BpeTokenizer => {
+  const ranksText = ranksToText(tokens)
+  const nMergeable = tokens.length
+  const vocabSize = nMergeable + SPECIAL_TOKENS.length
+  const specials: Record<string, number> = {}
+  SPECIAL_TOKENS.forEach((name, i) => (specials[name] = nMergeable + i))
+  const tiktoken = new Tiktoken(ranksText, specials, SPLIT_PATTERN)
+  const tokenBytes = new Int32Array(vocabSize)
+  tokens.forEach((t, i) => (tokenBytes[i] = t.length))
+  const specialBytes = SPECIAL_TOKENS.map((name) => new TextEncoder().encode(name))
+  const decoder = new TextDecoder("utf-8")
+
+  const encode = (text: string): Int32Array => {
+    const ids = tiktoken.encode_ordinary(text)
+    return new Int32Array(ids.buffer, ids.byteOffset, ids.length)
+  }
+  const decode = (ids: ArrayLike<number>): string => {
+    let total = 0
+    for (let i = 0; i < ids.length; i++) total += bytesOf(ids[i]!).length
+    const out = new Uint8Array(total)
+    let pos = 0
+    for (let i = 0; i < ids.length; i++) {
+      const b = bytesOf(ids[i]!)
+      out.set(b, pos)
+      pos += b.length
+    }
+    return decoder.decode(out)
+  }
+  const bytesOf = (id: number): Uint8Array => {
+    if (id >= 0 && id < nMergeable) return tokens[id]!
+    if (id >= nMergeable && id < vocabSize) return specialBytes[id - nMergeable]!
+    throw new RangeError(`token id ${id} is outside the vocabulary of ${vocabSize}`)
+  }
+  return { vocabSize, bosId: nMergeable, encode, decode, tokens, tokenBytes, ranksText }
+}
