@@ -82,8 +82,11 @@ export const renderChartSvg = (records: ReadonlyArray<ExperimentRecord>, options
   const yLow = low - pad
   const yHigh = high + pad
   const maxId = Math.max(...points.map((point) => point.id))
-  const minId = Math.min(0, ...points.map((point) => point.id))
-  const x = (id: number) => margin.left + ((id - minId) / Math.max(1, maxId - minId)) * plotWidth
+  const minId = Math.min(...points.map((point) => point.id))
+  // half an experiment of room on each side: the baseline sits at the left edge
+  const xLow = minId - 0.5
+  const xHigh = maxId + 0.5
+  const x = (id: number) => margin.left + ((id - xLow) / (xHigh - xLow)) * plotWidth
   const y = (value: number) => margin.top + (1 - (Math.min(value, yHigh) - yLow) / (yHigh - yLow)) * plotHeight
 
   // axes and grid
@@ -95,7 +98,7 @@ export const renderChartSvg = (records: ReadonlyArray<ExperimentRecord>, options
       `<text x="${margin.left - 8}" y="${round(y(tick)) + 4}" text-anchor="end" font-size="12" fill="#555">${tick.toFixed(decimals)}</text>`
     )
   }
-  for (const tick of ticks(minId, maxId, Math.min(10, maxId - minId || 1)).filter((value) => Number.isInteger(value))) {
+  for (const tick of ticks(minId, maxId, Math.min(10, maxId - minId || 1)).filter((value) => Number.isInteger(value) && value >= minId)) {
     parts.push(`<text x="${round(x(tick))}" y="${height - margin.bottom + 18}" text-anchor="middle" font-size="12" fill="#555">${tick}</text>`)
   }
   parts.push(
@@ -125,9 +128,12 @@ export const renderChartSvg = (records: ReadonlyArray<ExperimentRecord>, options
       parts.push(`<circle class="point discarded" data-id="${point.id}" cx="${cx}" cy="${cy}" r="4" fill="#999" fill-opacity="0.35">${tooltip}</circle>`)
     } else {
       const fill = point.kind === "baseline" ? "#1f77b4" : "#2ca02c"
+      // labels near the right edge grow leftwards so they stay inside the picture
+      const leftwards = cx > margin.left + plotWidth * 0.8
+      const lx = leftwards ? cx - 8 : cx + 8
       parts.push(
         `<circle class="point ${point.kind}" data-id="${point.id}" cx="${cx}" cy="${cy}" r="6" fill="${fill}" stroke="#fff" stroke-width="1.5">${tooltip}</circle>`,
-        `<text class="label" x="${cx + 8}" y="${cy - 8}" font-size="11" fill="#1a5e1a" transform="rotate(-20 ${cx + 8} ${cy - 8})">${escapeXml(point.kind === "baseline" ? "baseline" : truncate(point.description, 48))}</text>`
+        `<text class="label" x="${lx}" y="${cy - 8}" font-size="11" fill="#1a5e1a"${leftwards ? ' text-anchor="end"' : ""} transform="rotate(${leftwards ? 20 : -20} ${lx} ${cy - 8})">${escapeXml(point.kind === "baseline" ? "baseline" : truncate(point.description, 48))}</text>`
       )
     }
   }

@@ -1,0 +1,46 @@
+import { join, relative } from "node:path"
+import { readRecords, resolveTag, runDir } from "../../results/records.js"
+import { writeReport } from "../../report/write-report.js"
+import { requireWorkspace } from "../../workspace/workspace.js"
+import { ExitCode, line, type Command } from "../command.js"
+import { workspaceDir } from "../common-options.js"
+import { stringOption } from "../values.js"
+import { resolve } from "node:path"
+
+export const reportCommand: Command = {
+  name: "report",
+  summary: "write the progress chart (SVG + PNG) and a self-contained HTML report of a run",
+  options: {
+    dir: { type: "string", short: "C", placeholder: "path", description: "the workspace (default: the current directory)" },
+    tag: { type: "string", short: "t", placeholder: "tag", description: "the run to report (default: the most recent)" },
+    out: { type: "string", short: "o", placeholder: "dir", description: "where to write the files (default: runs/<tag>/report)" },
+    "svg-only": { type: "boolean", description: "skip the PNG (which needs Chromium)" },
+    json: { type: "boolean", description: "print the written paths as one JSON object" }
+  },
+  details: [
+    "writes progress.svg, progress.png and report.html. The PNG is rendered by headless Chromium",
+    "(found on PATH or at $AUTORESEARCH_CHROMIUM); without it only the SVG and HTML are written."
+  ],
+  run: async ({ values, io }) => {
+    const workspace = requireWorkspace(workspaceDir(values, io))
+    const tag = resolveTag(workspace.dir, stringOption(values, "tag"))
+    const out = stringOption(values, "out")
+    const files = await writeReport({
+      tag,
+      records: readRecords(workspace.dir, tag),
+      outDir: out !== undefined ? resolve(io.cwd, out) : join(runDir(workspace.dir, tag), "report"),
+      programFile: join(workspace.dir, "program.md"),
+      png: values["svg-only"] !== true
+    })
+    if (values.json === true) {
+      line(io.stdout, JSON.stringify(files))
+      return ExitCode.ok
+    }
+    const show = (path: string) => relative(io.cwd, path) || path
+    line(io.stdout, `chart:  ${show(files.svg)} (${files.points} points)`)
+    if (files.png !== null) line(io.stdout, `chart:  ${show(files.png)}`)
+    else if (values["svg-only"] !== true) line(io.stderr, `note: ${files.pngSkipped}`)
+    line(io.stdout, `report: ${show(files.html)}`)
+    return ExitCode.ok
+  }
+}

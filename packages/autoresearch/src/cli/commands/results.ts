@@ -1,0 +1,26 @@
+import { readRecords, resolveTag } from "../../results/records.js"
+import { summarize } from "../../results/summary.js"
+import { renderTable } from "../../results/table.js"
+import { requireWorkspace } from "../../workspace/workspace.js"
+import { ExitCode, line, type Command } from "../command.js"
+import { workspaceDir } from "../common-options.js"
+import { stringOption } from "../values.js"
+
+export const resultsCommand: Command = {
+  name: "results",
+  summary: "print the results table of a run: keep rate, best, deltas, crashes",
+  options: {
+    dir: { type: "string", short: "C", placeholder: "path", description: "the workspace (default: the current directory)" },
+    tag: { type: "string", short: "t", placeholder: "tag", description: "the run to show (default: the most recent)" },
+    json: { type: "boolean", description: "print the summary and every row as one JSON object" }
+  },
+  details: ["exit codes: 0 shown, 2 bad option or unknown run, 3 not a workspace"],
+  run: async ({ values, io }) => {
+    const workspace = requireWorkspace(workspaceDir(values, io))
+    const tag = resolveTag(workspace.dir, stringOption(values, "tag"))
+    const summary = summarize(tag, readRecords(workspace.dir, tag))
+    if (values.json === true) line(io.stdout, JSON.stringify(summary))
+    else line(io.stdout, renderTable(summary, { color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined }))
+    return ExitCode.ok
+  }
+}
