@@ -1,0 +1,3 @@
+export { AnthropicAgent } from "./anthropic-agent.js"
+export { AnthropicAgentConfig, type AnthropicAgentConfigInput, ApiKey } from "./config.js"
+export { anthropicPrices } from "./prices.js"
