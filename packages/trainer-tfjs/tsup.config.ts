@@ -1,9 +1,9 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { index: "src/index.ts", canvas: "src/canvas.ts", "harness/main": "src/harness/main.ts" },
   format: ["esm"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts", canvas: "src/canvas.ts" } },
   clean: true,
   sourcemap: true,
   target: "node20"

@@ -82,7 +82,7 @@ export type Canvas = (ctx: CanvasContext) => Promise<TrainedModel>
  * uses UnsortedSegmentSum, missing on wasm and O(vocab x tokens x width) on cpu.
  */
 export const embeddingLookup = (table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D => {
-  const lookup = tf.customGrad((tableArg: tf.Tensor, idsArg: tf.Tensor, save: tf.GradSaveFunc) => {
+  const gather = (tableArg: tf.Tensor, idsArg: tf.Tensor, save: tf.GradSaveFunc) => {
     save([idsArg])
     const [rows, width] = tableArg.shape as [number, number]
     return {
@@ -99,6 +99,7 @@ export const embeddingLookup = (table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor
         return [tf.tensor2d(grad, [rows, width]), tf.zerosLike(saved[0]!)]
       }
     }
-  })
+  }
+  const lookup = tf.customGrad(gather as unknown as Parameters<typeof tf.customGrad>[0])
   return lookup(table, ids) as tf.Tensor2D
 }

@@ -1,0 +1,122 @@
+// Runs one training command in its own process group, logs everything it prints, and kills
+// the whole group (the command and anything it started) at the deadline, on abort, and after
+// it exits, so no orphan keeps a core busy.
+import { spawn } from "node:child_process"
+import { createWriteStream, mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import { createInterface } from "node:readline"
+
+export interface GroupRun {
+  readonly command: string
+  readonly args: ReadonlyArray<string>
+  readonly cwd: string
+  readonly env?: NodeJS.ProcessEnv
+  /** Written to the child's stdin, which is then closed. */
+  readonly stdin?: string
+  /** Gives the child a pipe on fd 3; each line it writes there is passed here (never logged). */
+  readonly onChannelLine?: (line: string) => void
+  readonly deadlineMs: number
+  readonly signal?: AbortSignal
+  readonly logFile: string
+  /** Lines of the log kept for the crash report. */
+  readonly tailLines?: number
+}
+
+export interface GroupExit {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly timedOut: boolean
+  readonly aborted: boolean
+  /** The last lines the command printed (stdout and stderr, interleaved as they came). */
+  readonly tail: string
+  /** Everything printed, for parsers (capped at 4 MB, the head dropped first). */
+  readonly output: string
+  readonly pid: number | undefined
+}
+
+const MAX_OUTPUT = 4 * 2 ** 20
+
+/** Kills every process of the group; quiet when it is already gone. */
+export const killGroup = (pid: number | undefined) => {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, "SIGKILL")
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Whether any process of the group is still alive. */
+export const groupAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const runInGroup = (run: GroupRun): Promise<GroupExit> =>
+  new Promise((resolvePromise, reject) => {
+    mkdirSync(dirname(run.logFile), { recursive: true })
+    const log = createWriteStream(run.logFile)
+    const keep = run.tailLines ?? 50
+    const tail: string[] = []
+    let output = ""
+    const onLine = (line: string) => {
+      log.write(line + "\n")
+      tail.push(line)
+      if (tail.length > keep) tail.shift()
+      output += line + "\n"
+      if (output.length > MAX_OUTPUT) output = output.slice(output.length - MAX_OUTPUT)
+    }
+    const child = spawn(run.command, [...run.args], {
+      cwd: run.cwd,
+      env: run.env ?? process.env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe", run.onChannelLine ? "pipe" : "ignore"]
+    })
+    let timedOut = false
+    let aborted = false
+    let settled = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      onLine(`[trainer] deadline of ${(run.deadlineMs / 1000).toFixed(0)} s reached: killing the process group`)
+      killGroup(child.pid)
+    }, run.deadlineMs)
+    const onAbort = () => {
+      aborted = true
+      onLine("[trainer] aborted: killing the process group")
+      killGroup(child.pid)
+    }
+    run.signal?.addEventListener("abort", onAbort, { once: true })
+    if (run.signal?.aborted) onAbort()
+
+    child.on("error", (error) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      log.end()
+      reject(error)
+    })
+    createInterface({ input: child.stdout! }).on("line", onLine)
+    createInterface({ input: child.stderr! }).on("line", onLine)
+    const channel = child.stdio[3]
+    if (run.onChannelLine && channel && "on" in channel)
+      createInterface({ input: channel as NodeJS.ReadableStream }).on("line", run.onChannelLine)
+    child.stdin!.on("error", () => undefined) // a child that exits before reading stdin
+    child.stdin!.end(run.stdin ?? "")
+
+    // Once the command itself exits, nothing of its group may outlive it (and hold the pipes).
+    child.on("exit", () => killGroup(child.pid))
+    child.on("close", (code, signal) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      run.signal?.removeEventListener("abort", onAbort)
+      killGroup(child.pid) // whatever the command left behind
+      log.end(() =>
+        resolvePromise({ code, signal, timedOut, aborted, tail: tail.join("\n"), output, pid: child.pid })
+      )
+    })
+  })
