@@ -109,7 +109,7 @@ export const ExperimentRecord = Schema.Struct({
   /** The margin a change had to beat the best by: max(minDelta, z × noise std). */
   threshold: Schema.optional(Schema.Number),
   /** A candidate keep re-run to confirm it (config `confirmKeeps`). */
-  confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.Number, confirmed: Schema.Boolean }))
+  confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.optional(Schema.Number), confirmed: Schema.Boolean }))
 })
 export type ExperimentRecord = typeof ExperimentRecord.Type
 

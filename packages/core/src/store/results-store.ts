@@ -68,7 +68,9 @@ const parseRecords = (path: string, text: string): Either.Either<Array<Experimen
     if (lines[i] === "") continue
     const decoded = decodeLine(lines[i])
     if (Either.isLeft(decoded)) {
-      const why = ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n")[0]
+      const why = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+        .map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`)
+        .join("; ")
       return Either.left(
         records.length === 0
           ? new ForeignStoreError({ message: `${path} is not an autoresearch experiment log (line 1: ${why}); refusing to touch it`, path })
@@ -156,6 +158,17 @@ const fromSync = <A>(dir: string, f: () => Either.Either<A, StoreError | Foreign
     catch: (error) => new StoreError({ message: `cannot read or repair the store in ${dir}: ${errorText(error)}`, path: dir, cause: error })
   }).pipe(Effect.flatMap((either) => either))
 
+/** JSON would turn NaN or Infinity into null and make the line unreadable: refuse them. */
+const serialise = (record: ExperimentRecord, path: string) =>
+  Effect.try({
+    try: () =>
+      `${JSON.stringify(encodeRecord(record), (key, value) => {
+        if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`field ${key} is ${value}`)
+        return value
+      })}\n`,
+    catch: (error) => new StoreError({ message: `refusing to store experiment ${record.id}: ${errorText(error)}`, path, cause: error })
+  })
+
 export const makeResultsStore = (options: ResultsStoreOptions): Store["Type"] => {
   const io = options.io ?? nodeStoreIo
   const jsonlPath = join(options.dir, EXPERIMENTS_JSONL)
@@ -173,7 +186,8 @@ export const makeResultsStore = (options: ResultsStoreOptions): Store["Type"] =>
     append: (record) =>
       Effect.gen(function* () {
         // jsonl first: if the tsv append is lost, open() rebuilds the row from the jsonl.
-        yield* appendLine(jsonlPath, `${JSON.stringify(encodeRecord(record))}\n`)
+        const line = yield* serialise(record, jsonlPath)
+        yield* appendLine(jsonlPath, line)
         yield* appendLine(tsvPath, `${tsvRow(record)}\n`)
       })
   }
