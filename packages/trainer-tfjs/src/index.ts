@@ -13,3 +13,4 @@ export type { CanvasContext, TrainedModel, StepReport, BatchLoader, Batch, Canva
 import { fileURLToPath } from "node:url"
 /** Absolute path of the canvas template (`autoresearch init` copies it into a workspace). */
 export const canvasTemplatePath = fileURLToPath(new URL("../templates/train.ts", import.meta.url))
+export { unigramModel, unigramBpb } from "./unigram.js"
