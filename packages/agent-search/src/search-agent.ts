@@ -1,0 +1,63 @@
+// The offline default agent: no API key, no network. It searches the canvas's hyper-parameter
+// block (see search.ts and docs/agents.md) and proposes one exact line edit per experiment.
+import { Agent, AgentError, applyEdits, ConfigError, type ProposalContext } from "@autoresearch/core"
+import { Effect, Either, Layer, ParseResult, Schema } from "effect"
+import { nextProposal } from "./search.js"
+
+export const SearchAgentConfig = Schema.Struct({
+  /** Same seed and same history, same proposal. Default 0. */
+  seed: Schema.optionalWith(Schema.Int, { default: () => 0 }),
+  /** The canvas file holding the hyper-parameters. Default: the first editable file. */
+  path: Schema.optional(Schema.String),
+  /** Only these parameters are searched. */
+  include: Schema.optional(Schema.Array(Schema.String)),
+  /** These parameters are never changed. */
+  exclude: Schema.optional(Schema.Array(Schema.String)),
+  /** Alternatives, as source text, for parameters the search cannot guess (e.g. a string). */
+  choices: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })),
+  /** Divisibility rules beyond the inferred ones: dividend % product(divisors) == 0. */
+  constraints: Schema.optional(
+    Schema.Array(Schema.Struct({ dividend: Schema.String, divisors: Schema.Array(Schema.Union(Schema.String, Schema.Number)) }))
+  ),
+  /** How often a parameter's step may halve. Default 4. */
+  maxLevel: Schema.optional(Schema.Int.pipe(Schema.between(0, 20)))
+})
+export type SearchAgentConfig = typeof SearchAgentConfig.Type
+export type SearchAgentConfigInput = typeof SearchAgentConfig.Encoded
+
+/** Builds the search agent from a plain configuration object. */
+const make = (input: SearchAgentConfigInput = {}): Effect.Effect<Agent["Type"], ConfigError> =>
+  Effect.map(
+    Schema.decodeUnknown(SearchAgentConfig)(input, { onExcessProperty: "error" }).pipe(
+      Effect.mapError(
+        (error) => new ConfigError({ message: `invalid SearchAgent configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
+      )
+    ),
+    (config) => {
+      const propose = (ctx: ProposalContext) =>
+        Effect.suspend(() => {
+          // It cannot reason about a crash log: the crash stays recorded and the search moves on.
+          if (ctx.feedback?.kind === "repair") {
+            return Effect.fail(new AgentError({ message: "the search agent does not repair crashed changes", retryable: false }))
+          }
+          const file = config.path === undefined ? ctx.files[0] : ctx.files.find((candidate) => candidate.path === config.path)
+          if (file === undefined) {
+            return Effect.fail(new AgentError({ message: `search agent: no canvas file ${config.path ?? ""} among the editable files`, retryable: false }))
+          }
+          const result = nextProposal(file.content, ctx.history, ctx.experimentId, config)
+          if (result._tag === "Exhausted") return Effect.fail(new AgentError({ message: `search agent: ${result.reason}`, retryable: false }))
+          const edits = [{ path: file.path, old: result.proposal.old, new: result.proposal.new }]
+          // The line must occur once, as the workspace will insist.
+          const applied = applyEdits(ctx.files, edits)
+          if (Either.isLeft(applied)) return Effect.fail(new AgentError({ message: `search agent: ${applied.left}`, retryable: false }))
+          return Effect.succeed({ description: result.proposal.description, edits, costUsd: 0 })
+        })
+      return { name: `search(seed ${config.seed})`, propose }
+    }
+  )
+
+/** The offline hyper-parameter search agent. */
+export const SearchAgent = {
+  make,
+  layer: (config: SearchAgentConfigInput = {}): Layer.Layer<Agent, ConfigError> => Layer.effect(Agent, make(config))
+} as const

@@ -1,0 +1,155 @@
+import { SearchAgent, inferDivisibility, nextProposal, parseParameters } from "@autoresearch/agent-search"
+import { Agent, applyEdits, type ExperimentRecord, type ProposalContext } from "@autoresearch/core"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
+
+const canvas = `// A canvas
+import { tf } from "somewhere"
+
+// Hyper-parameters
+const DEPTH = 4 // blocks
+const HEAD_DIM = 32
+const WINDOW_PATTERN = "SSSL"
+const TOTAL_BATCH_SIZE = 2 ** 14; // tokens per step
+export const DEVICE_BATCH_SIZE = 16
+const MATRIX_LR = 0.04 // Muon
+const WEIGHT_DECAY = 0.2
+const ADAM_BETAS = [0.8, 0.95] as const
+const WARMDOWN_RATIO = 0.5
+const USE_BIAS = false
+
+export interface Config { depth: number }
+const HELPER_CONSTANT = 7
+`
+
+const record = (id: number, description: string, status: ExperimentRecord["status"], valBpb: number | undefined): ExperimentRecord => ({
+  id,
+  tag: "search",
+  baseline: id === 1,
+  description,
+  status,
+  decisionReason: "",
+  parent: "p",
+  commit: "c",
+  startedAt: "",
+  finishedAt: "",
+  durations: { agentMs: 0, trainMs: 0, totalMs: 0 },
+  costUsd: 0,
+  ...(valBpb !== undefined
+    ? { metrics: { valBpb, trainingSeconds: 1, totalSeconds: 1, peakMemoryMb: 1, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 0, numParamsM: 0, depth: 0 } }
+    : {}),
+  repairs: 0
+})
+
+describe("parsing the hyper-parameter block", () => {
+  it("reads numbers, powers of two, strings, booleans and tuples, and stops at the first other code", () => {
+    const parameters = parseParameters(canvas)
+    expect(parameters.map((p) => p.name)).toEqual([
+      "DEPTH", "HEAD_DIM", "WINDOW_PATTERN", "TOTAL_BATCH_SIZE", "DEVICE_BATCH_SIZE", "MATRIX_LR", "WEIGHT_DECAY", "ADAM_BETAS", "WARMDOWN_RATIO", "USE_BIAS"
+    ])
+    const byName = Object.fromEntries(parameters.map((p) => [p.name, p]))
+    expect(byName.TOTAL_BATCH_SIZE!.value).toEqual({ type: "number", value: 16384, form: "pow2" })
+    expect(byName.TOTAL_BATCH_SIZE!.line.slice(byName.TOTAL_BATCH_SIZE!.valueStart, byName.TOTAL_BATCH_SIZE!.valueEnd)).toBe("2 ** 14")
+    expect(byName.ADAM_BETAS!.value).toEqual({ type: "tuple", values: [0.8, 0.95] })
+    expect(byName.ADAM_BETAS!.line.slice(byName.ADAM_BETAS!.valueEnd)).toBe(" as const")
+    expect(byName.WINDOW_PATTERN!.value).toEqual({ type: "string", value: "SSSL", quote: "\"" })
+    const typed = parseParameters("const ADAM_BETAS: [number, number] = [0.8, 0.95]\nconst EPS = 1e-10;\n")
+    expect(typed.map((p) => p.value)).toEqual([{ type: "tuple", values: [0.8, 0.95] }, { type: "number", value: 1e-10, form: "float" }])
+  })
+
+  it("infers that the total batch is divisible by the device batch, and nothing about DEPTH", () => {
+    const config = new Map(parseParameters(canvas).map((p) => [p.name, p.value]))
+    expect(inferDivisibility(config)).toEqual([{ dividend: "TOTAL_BATCH_SIZE", divisors: ["DEVICE_BATCH_SIZE"] }])
+    const withSeq = new Map(parseParameters("const TOTAL_BATCH_SIZE = 2 ** 14\nconst DEVICE_BATCH_SIZE = 8\nconst SEQ_LEN = 256\n").map((p) => [p.name, p.value]))
+    expect(inferDivisibility(withSeq)).toContainEqual({ dividend: "TOTAL_BATCH_SIZE", divisors: ["DEVICE_BATCH_SIZE", "SEQ_LEN"] })
+  })
+})
+
+/** A planted optimum: MATRIX_LR 0.08, DEPTH 6, WINDOW_PATTERN "L", TOTAL_BATCH_SIZE 2**13; DEPTH ≥ 9 crashes. */
+const objective = (content: string): number | undefined => {
+  const values = Object.fromEntries(parseParameters(content).map((p) => [p.name, p.value]))
+  const num = (name: string) => (values[name] as { value: number }).value
+  const pattern = (values.WINDOW_PATTERN as { value: string }).value
+  if (num("DEPTH") >= 9) return undefined
+  return (
+    1 +
+    Math.log(num("MATRIX_LR") / 0.08) ** 2 +
+    0.01 * (num("DEPTH") - 6) ** 2 +
+    0.02 * [...pattern].filter((c) => c === "S").length +
+    0.05 * Math.log2(num("TOTAL_BATCH_SIZE") / 2 ** 13) ** 2
+  )
+}
+
+describe("the search over 30 scripted outcomes", () => {
+  it.effect("never repeats a configuration, stays within the constraints and converges on the planted optimum", () =>
+    Effect.gen(function* () {
+      const agent = yield* Effect.provide(Agent, SearchAgent.layer({ seed: 7 }))
+      let best = canvas
+      let bestBpb = objective(canvas)!
+      const history: Array<ExperimentRecord> = [record(1, "baseline", "keep", bestBpb)]
+      const seen = new Set([JSON.stringify(parseParameters(canvas).map((p) => p.value))])
+      for (let id = 2; id <= 31; id++) {
+        const ctx: ProposalContext = { program: "", files: [{ path: "train.ts", content: best }], history, remaining: {}, experimentId: id }
+        const proposal = yield* agent.propose(ctx)
+        expect(proposal.edits).toHaveLength(1)
+        expect(proposal.description).toMatch(/^[A-Z_]+ .+ → .+$/)
+        const next = Either.getOrThrow(applyEdits(ctx.files, proposal.edits))[0]!.content
+        const config = parseParameters(next)
+        const key = JSON.stringify(config.map((p) => p.value))
+        expect(seen.has(key), `experiment ${id} repeats a configuration: ${proposal.description}`).toBe(false)
+        seen.add(key)
+        const values = Object.fromEntries(config.map((p) => [p.name, (p.value as { value: number }).value]))
+        expect(values.TOTAL_BATCH_SIZE! % values.DEVICE_BATCH_SIZE!).toBe(0)
+        const bpb = objective(next)
+        const status = bpb === undefined ? "crash" : bpb < bestBpb ? "keep" : "discard"
+        history.push(record(id, proposal.description, status, bpb))
+        if (status === "keep") {
+          best = next
+          bestBpb = bpb!
+        }
+      }
+      expect(bestBpb).toBeCloseTo(1, 9)
+      const final = Object.fromEntries(parseParameters(best).map((p) => [p.name, p.value]))
+      expect(final.MATRIX_LR).toMatchObject({ value: 0.08 })
+      expect(final.DEPTH).toMatchObject({ value: 6 })
+      expect(final.WINDOW_PATTERN).toMatchObject({ value: "L" })
+      expect(final.TOTAL_BATCH_SIZE).toMatchObject({ value: 2 ** 13, form: "pow2" })
+    })
+  )
+
+  it("is deterministic for a seed, shrinks its step after failing both ways, and follows a direction that helped", () => {
+    const history = [record(1, "baseline", "keep", 1)]
+    expect(nextProposal(canvas, history, 2, { seed: 3 })).toEqual(nextProposal(canvas, history, 2, { seed: 3 }))
+    const only = { seed: 1, include: ["MATRIX_LR"] }
+    const failedBothWays = [...history, record(2, "MATRIX_LR 0.04 → 0.08", "discard", 1.1), record(3, "MATRIX_LR 0.04 → 0.02", "crash", undefined)]
+    const shrunk = nextProposal(canvas, failedBothWays, 4, only)
+    expect(shrunk._tag === "Proposal" && shrunk.proposal.description).toMatch(/^MATRIX_LR 0.04 → (0.0566|0.0283)$/)
+    const helped = [...history, record(2, "MATRIX_LR 0.04 → 0.08", "keep", 0.9)]
+    const canvasAfter = canvas.replace("const MATRIX_LR = 0.04", "const MATRIX_LR = 0.08")
+    const momentum = nextProposal(canvasAfter, helped, 3, { seed: 1 })
+    expect(momentum._tag === "Proposal" && momentum.proposal).toEqual({
+      description: "MATRIX_LR 0.08 → 0.16",
+      old: "const MATRIX_LR = 0.08 // Muon",
+      new: "const MATRIX_LR = 0.16 // Muon"
+    })
+    const failedOnce = nextProposal(canvas, [...history, record(2, "ADAM_BETAS [0.8, 0.95] → [0.9, 0.95]", "discard", 1.2)], 3, { seed: 1 })
+    expect(failedOnce._tag === "Proposal" && failedOnce.proposal).toEqual({
+      description: "ADAM_BETAS [0.8, 0.95] → [0.6, 0.95]",
+      old: "const ADAM_BETAS = [0.8, 0.95] as const",
+      new: "const ADAM_BETAS = [0.6, 0.95] as const"
+    })
+  })
+
+  it.effect("declines to repair a crash and says when there is nothing to search", () =>
+    Effect.gen(function* () {
+      const agent = yield* Effect.provide(Agent, SearchAgent.layer())
+      const base = { program: "", history: [], remaining: {}, experimentId: 2 }
+      const repair = yield* Effect.flip(agent.propose({ ...base, files: [{ path: "train.ts", content: canvas }], feedback: { kind: "repair", message: "NaN" } }))
+      expect(repair.message).toMatch(/does not repair/)
+      const empty = yield* Effect.flip(agent.propose({ ...base, files: [{ path: "train.ts", content: "export {}\n" }] }))
+      expect(empty.message).toMatch(/no hyper-parameter block/)
+      const bad = yield* Effect.flip(Effect.provide(Agent, SearchAgent.layer({ seed: 1.5 })))
+      expect(bad.message).toMatch(/invalid SearchAgent configuration/)
+    })
+  )
+})
