@@ -8,6 +8,7 @@ import { decodeLoopConfig, type LoopConfig, type LoopConfigInput } from "./confi
 import type { ExperimentRecord, Proposal, RunReport, Status, Summary } from "./domain.js"
 import { type ConfigError, type ForeignStoreError, type StoreError, WorkspaceError } from "./errors.js"
 import { ResearchEvents, type ResearchEvent } from "./events.js"
+import { diffStatOf } from "./diff-stat.js"
 import { decide, keepThreshold, nonBlankLines, sampleStd } from "./policy.js"
 import { Agent, type ProposalContext } from "./services/agent.js"
 import { Store } from "./services/store.js"
@@ -342,7 +343,7 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
           confirmation = { valBpb: rerun._tag === "Success" ? rerun.metrics.valBpb : undefined, confirmed }
           if (!confirmed) decision = { status: "discard", reason: `not confirmed by a re-run (${again.reason}); first run: ${decision.reason}` }
         }
-        const stat = yield* workspace.diffStat(parent, commit).pipe(Effect.orElseSucceed(() => undefined))
+        const stat = diffStatOf(repairs > 0 ? yield* workspace.diff(parent, commit) : diff)
         return finish({
           description: proposal.description,
           status: decision.status,
@@ -350,7 +351,7 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
           commit,
           metrics: report._tag === "Success" ? report.metrics : undefined,
           crash: crashOf(report),
-          diffStat: stat ?? undefined,
+          diffStat: stat,
           canvasLines,
           repairs,
           transcript: proposal.transcript,
@@ -376,7 +377,7 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
         yield* store.append(record)
         records.push(record)
         if (record.status === "keep") best = record
-        else if ((yield* workspace.head) !== bestCommit()) yield* workspace.reset(bestCommit())
+        else if (record.commit !== bestCommit()) yield* workspace.reset(bestCommit())
         yield* events.publish({ _tag: "ExperimentFinished", record })
       }
     })

@@ -3,12 +3,11 @@
 // git process, so an experiment costs a handful of spawns.
 import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { EditError, Workspace, WorkspaceError } from "@autoresearch/core"
+import { EditError, Workspace, WorkspaceError, diffStatOf } from "@autoresearch/core"
 import { Effect, Layer } from "effect"
 import { simpleGit, type SimpleGit } from "simple-git"
 import { applyEditsInMemory } from "./apply-edits.js"
 import { normaliseRelative, resolveCanvasPath } from "./canvas-paths.js"
-import { diffStatOf } from "./diff-stat.js"
 
 export interface GitWorkspaceOptions {
   /** The work tree holding the canvas (a git repository, or a folder inside one). */
@@ -40,6 +39,8 @@ const make = (options: GitWorkspaceOptions) =>
     const editable = new Set(editableList)
     const git: SimpleGit = simpleGit({ baseDir: dir })
 
+    // Commands are run without -q on purpose: simple-git waits 50 ms extra for a git process
+    // that printed nothing, which would double the loop's overhead per experiment.
     const run = (what: string, args: ReadonlyArray<string>) =>
       Effect.tryPromise({
         try: () => git.raw([...args]),
@@ -134,10 +135,10 @@ const make = (options: GitWorkspaceOptions) =>
               hint: "commit or stash them, then run again"
             })
           }
-          yield* run("checkout", exists ? ["checkout", "-q", branch] : ["checkout", "-q", "-b", branch])
+          yield* run("checkout", exists ? ["checkout", branch] : ["checkout", "-b", branch])
           if (!exists && dirty.length > 0) {
             // The person's uncommitted canvas is what the baseline must measure: keep it as a commit.
-            yield* run("commit", [...identity, "commit", "-q", "--no-verify", "-m", `autoresearch: canvas at the start of run ${tag}`, "--only", "--", ...editableList])
+            yield* run("commit", [...identity, "commit", "--no-verify", "-m", `autoresearch: canvas at the start of run ${tag}`, "--only", "--", ...editableList])
           }
         }
         branchRef = ref
@@ -182,7 +183,7 @@ const make = (options: GitWorkspaceOptions) =>
     const commit = (message: string) =>
       Effect.gen(function* () {
         yield* ensureOnRunBranch
-        yield* run("commit", [...identity, "commit", "-q", "--no-verify", "--allow-empty", "-m", message, "--only", "--", ...editableList])
+        yield* run("commit", [...identity, "commit", "--no-verify", "--allow-empty", "-m", message, "--only", "--", ...editableList])
         return yield* head
       })
 
@@ -190,7 +191,7 @@ const make = (options: GitWorkspaceOptions) =>
       Effect.gen(function* () {
         yield* ensureOnRunBranch
         if (!/^[0-9a-f]{7,64}$/i.test(commit)) return yield* new WorkspaceError({ message: `not a commit: ${JSON.stringify(commit)}` })
-        yield* run("reset", ["reset", "-q", "--hard", commit])
+        yield* run("reset", ["reset", "--hard", commit])
       })
 
     const diff = (from: string, to: string) => run("diff", ["diff", from, to, "--", ...editableList])

@@ -1,4 +1,3 @@
 export * from "./git-workspace.js"
 export * from "./apply-edits.js"
 export * from "./canvas-paths.js"
-export * from "./diff-stat.js"

@@ -2,7 +2,8 @@ import { readFileSync, symlinkSync, writeFileSync, unlinkSync, mkdirSync } from 
 import { join } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { GitWorkspace, diffStatOf } from "../src/index.js"
+import { diffStatOf } from "@autoresearch/core"
+import { GitWorkspace } from "../src/index.js"
 import { CANVAS, git, makeRepo } from "./support/repo.js"
 
 const open = (dir: string) => Effect.runPromise(GitWorkspace.make({ dir, editable: ["train.ts"] }))

@@ -1,4 +1,4 @@
-import type { DiffStat } from "@autoresearch/core"
+import type { DiffStat } from "./domain.js"
 
 /** Files, insertions and deletions of a unified diff (as `git diff` prints it). */
 export const diffStatOf = (diff: string): DiffStat => {
