@@ -1,8 +1,9 @@
 // One file over HTTP(S): retries with exponential back-off, resume of a partial download
 // (Range request on the `.tmp` file), and a rename only once the whole file is there, so a
 // partial download is never taken for a complete one.
-import { existsSync, statSync, renameSync, rmSync } from "node:fs"
-import { open } from "node:fs/promises"
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs"
+import http, { type IncomingMessage } from "node:http"
+import https from "node:https"
 import { PrepareError } from "./errors.js"
 
 export interface DownloadOptions {
@@ -20,40 +21,65 @@ class RetryableHttp extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const describe = (e: unknown): string => {
-  if (e instanceof Error) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause
-    return cause?.code ?? cause?.message ?? e.message
-  }
-  return String(e)
-}
+const describe = (e: unknown): string =>
+  e instanceof Error ? ((e as { code?: string }).code ?? e.message) : String(e)
+
+/** GET with Node's http client (which, unlike fetch, hands over every byte received before a drop). */
+const get = (url: string, headers: Record<string, string>, redirects = 5): Promise<IncomingMessage> =>
+  new Promise((resolve, reject) => {
+    const request = (url.startsWith("https:") ? https : http).get(url, { headers }, (response) => {
+      const location = response.headers.location
+      if (response.statusCode !== undefined && response.statusCode >= 300 && response.statusCode < 400 && location) {
+        response.resume()
+        if (redirects === 0) return reject(new RetryableHttp(`too many redirects from ${url}`))
+        return resolve(get(new URL(location, url).toString(), headers, redirects - 1))
+      }
+      resolve(response)
+    })
+    request.on("error", reject)
+  })
 
 const attempt = async (url: string, dest: string, tmp: string, options: DownloadOptions) => {
   const have = existsSync(tmp) ? statSync(tmp).size : 0
-  const response = await fetch(url, have > 0 ? { headers: { Range: `bytes=${have}-` } } : {})
-  if (response.status === 416) {
+  const response = await get(url, have > 0 ? { Range: `bytes=${have}-` } : {})
+  const status = response.statusCode ?? 0
+  const statusLine = `HTTP ${status} ${response.statusMessage ?? ""}`.trim()
+  if (status === 416) {
     // Our partial file is not a prefix the server recognises: start again.
+    response.resume()
     rmSync(tmp, { force: true })
-    throw new RetryableHttp(`HTTP 416 for a resumed download`)
+    throw new RetryableHttp(statusLine)
   }
-  if (response.status === 404 || response.status === 401 || response.status === 403 || response.status === 410) {
-    throw new FatalHttp(`HTTP ${response.status} ${response.statusText}`)
+  if (status === 404 || status === 401 || status === 403 || status === 410) {
+    response.resume()
+    throw new FatalHttp(statusLine)
   }
-  if (!response.ok || response.body === null) throw new RetryableHttp(`HTTP ${response.status} ${response.statusText}`)
-  const resumed = response.status === 206 && have > 0
-  const length = Number(response.headers.get("content-length") ?? NaN)
-  const rangeTotal = Number(response.headers.get("content-range")?.split("/")[1] ?? NaN)
+  if (status !== 200 && status !== 206) {
+    response.resume()
+    throw new RetryableHttp(statusLine)
+  }
+  const resumed = status === 206 && have > 0
+  const length = Number(response.headers["content-length"] ?? NaN)
+  const rangeTotal = Number(response.headers["content-range"]?.split("/")[1] ?? NaN)
   const total = resumed ? (Number.isFinite(rangeTotal) ? rangeTotal : undefined) : Number.isFinite(length) ? length : undefined
-  const file = await open(tmp, resumed ? "a" : "w")
+  // Every chunk goes to disk as it arrives, so a dropped connection keeps what came.
   let bytes = resumed ? have : 0
+  const fd = openSync(tmp, resumed ? "a" : "w")
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      await file.write(chunk)
-      bytes += chunk.length
-      options.onBytes?.(bytes, total, false)
-    }
+    await new Promise<void>((resolve, reject) => {
+      response.on("data", (chunk: Buffer) => {
+        writeSync(fd, chunk)
+        bytes += chunk.length
+        options.onBytes?.(bytes, total, false)
+      })
+      response.on("end", resolve)
+      response.on("error", reject)
+      response.on("close", () => {
+        if (!response.complete) reject(new RetryableHttp(`connection dropped after ${bytes} bytes`))
+      })
+    })
   } finally {
-    await file.close()
+    closeSync(fd)
   }
   if (total !== undefined && bytes !== total) throw new RetryableHttp(`received ${bytes} of ${total} bytes`)
   const problem = await options.validate?.(tmp)

@@ -4,7 +4,7 @@ export type { PrepareProgress, PreparePhase, ProgressListener } from "./progress
 export { DataSourceConfig, VAL_EVERY, type Corpus, type Split } from "./sources/source.js"
 export { embeddedCorpus, embeddedDocuments, toPassages, PASSAGE_CHARS } from "./sources/embedded.js"
 export { localCorpus } from "./sources/local.js"
-export { remoteCorpus, shardName, DEFAULT_BASE_URL, DEFAULT_VAL_SHARD } from "./sources/remote.js"
+export { remoteCorpus, remoteDataDir, shardName, DEFAULT_BASE_URL, DEFAULT_VAL_SHARD } from "./sources/remote.js"
 export { SPLIT_PATTERN, splitRegex } from "./split-pattern.js"
 export { trainBpe, trainBpeFromCounts, countChunks, type TrainBpeOptions, type TrainedBpe } from "./bpe-trainer.js"
 export { createTokenizer, parseRanks, ranksToText, type Tokenizer, type BpeTokenizer } from "./tokenizer.js"

@@ -222,8 +222,25 @@ const trainTokenizer = async (corpus: Corpus, r: Resolved) => {
   }
 }
 
+const hasText = async (batches: AsyncIterable<ReadonlyArray<string>>) => {
+  for await (const batch of batches) if (batch.some((doc) => doc.length > 0)) return true
+  return false
+}
+
 const build = async (dir: string, r: Resolved): Promise<PreparedEnvironment> => {
   const corpus = await openCorpus(r)
+  if (!(await hasText(corpus.docs("val")))) {
+    const empty = !(await hasText(corpus.docs("train")))
+    throw new PrepareError(
+      empty
+        ? { reason: "EmptyCorpus", message: `no text found in ${corpus.description}` }
+        : {
+            reason: "CorpusTooSmall",
+            message: `${corpus.description} is too small for the validation split: it takes ${corpus.valRule}, and that holds no text here`,
+            hint: "add documents (or, for a local directory, name a validation file with `valFile`)"
+          }
+    )
+  }
   mkdirSync(dir, { recursive: true })
   r.progress({ _tag: "Phase", phase: "tokenizer", message: `training a ${r.profile.vocabSize}-token BPE tokenizer on ${corpus.description}` })
   const { tokenizer, stats } = await trainTokenizer(corpus, r)
@@ -233,13 +250,6 @@ const build = async (dir: string, r: Resolved): Promise<PreparedEnvironment> => 
   const val = await writeSplit(dir, "val", corpus.docs("val"), tokenizer, (docs) =>
     r.progress({ _tag: "Tokenizing", split: "val", docs, totalDocs: undefined })
   )
-  if (val.docs === 0) {
-    throw new PrepareError({
-      reason: "CorpusTooSmall",
-      message: `${corpus.description} is too small for the validation split: it takes ${corpus.valRule}, which is no document here`,
-      hint: "add documents (or, for a local directory, name a validation file with `valFile`)"
-    })
-  }
   const train = await writeSplit(dir, "train", corpus.docs("train"), tokenizer, (docs) =>
     r.progress({ _tag: "Tokenizing", split: "train", docs, totalDocs: undefined })
   )

@@ -70,6 +70,9 @@ const pool = async <A>(items: ReadonlyArray<A>, workers: number, task: (item: A)
   await Promise.all(Array.from({ length: Math.min(workers, items.length) }, worker))
 }
 
+/** Where the shards of `baseUrl` are downloaded. */
+export const remoteDataDir = (cacheRoot: string, baseUrl: string) => join(cacheRoot, "data", hash(baseUrl.replace(/\/+$/, "")))
+
 export const remoteCorpus = async (
   config: RemoteConfig,
   profile: Profile,
@@ -77,7 +80,7 @@ export const remoteCorpus = async (
   progress: ProgressListener
 ): Promise<Corpus> => {
   const s = settings(config, profile)
-  const dir = join(cacheRoot, "data", hash(s.baseUrl))
+  const dir = remoteDataDir(cacheRoot, s.baseUrl)
   mkdirSync(dir, { recursive: true })
   const train = Array.from({ length: s.trainShards }, (_, i) => shardName(i))
   const val = shardName(s.valShard)
