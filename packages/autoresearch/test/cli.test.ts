@@ -129,7 +129,7 @@ describe("results and report on a stored run", () => {
     const dir = await workspaceWithRun()
     const table = await cli(["results"], dir)
     expect(table.code).toBe(0)
-    expect(table.stdout).toContain("run night: 5 experiments, 3 kept, 1 discarded, 1 crashed; keep rate 50%")
+    expect(table.stdout).toContain("run night: 5 experiments, 2 kept, 1 discarded, 1 crashed; keep rate 50%")
     const json = JSON.parse((await cli(["results", "--json", "--tag", "night"], dir)).stdout)
     expect(json).toMatchObject({ tag: "night", experiments: 5, bestBpb: 2.35, keepRate: 0.5 })
     expect(json.rows).toHaveLength(5)

@@ -9,7 +9,7 @@ describe("summarize", () => {
   const summary = summarize("test", sampleRun)
 
   it("counts outcomes and the keep rate over changes (not the baseline)", () => {
-    expect(summary).toMatchObject({ experiments: 5, kept: 3, discarded: 1, crashed: 1, invalid: 0 })
+    expect(summary).toMatchObject({ experiments: 5, kept: 2, discarded: 1, crashed: 1, invalid: 0 })
     // 4 changes, 2 of them kept
     expect(summary.keepRate).toBe(0.5)
   })
@@ -43,7 +43,7 @@ describe("renderTable", () => {
     expect(lines[2]).toContain("−0.100000")
     expect(lines[3]).toContain("+0.050000")
     expect(lines[4]).toMatch(/crash\s+HEAD_DIM 64 → 48 \(nan: loss is NaN\)/)
-    expect(text).toContain("run test: 5 experiments, 3 kept, 1 discarded, 1 crashed; keep rate 50%")
+    expect(text).toContain("run test: 5 experiments, 2 kept, 1 discarded, 1 crashed; keep rate 50%")
     expect(text).toContain("best val_bpb 2.350000 at 0000005: WARMDOWN_RATIO 0.5 → 0.6 (baseline 2.500000, −0.150000, 6.00% better)")
   })
 

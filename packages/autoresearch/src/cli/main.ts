@@ -7,11 +7,14 @@ import { ExitCode, line, type Command, type Io } from "./command.js"
 import { commandHelp, mainHelp } from "./help.js"
 import { dashboardCommand } from "./commands/dashboard.js"
 import { initCommand } from "./commands/init.js"
+import { prepareCommand } from "./commands/prepare.js"
+import { trainCommand } from "./commands/train.js"
+import { runCommand } from "./commands/run.js"
 import { reportCommand } from "./commands/report.js"
 import { resultsCommand } from "./commands/results.js"
 import { VERSION } from "../version.js"
 
-export const commands: ReadonlyArray<Command> = [initCommand, resultsCommand, reportCommand, dashboardCommand]
+export const commands: ReadonlyArray<Command> = [initCommand, prepareCommand, trainCommand, runCommand, resultsCommand, reportCommand, dashboardCommand]
 
 /** Errors from the SDK's services carry a message meant for a person (and maybe a hint). */
 const personError = (error: unknown): { message: string; hint?: string; exitCode: number } | undefined => {

@@ -23,6 +23,7 @@ export interface ResultRow {
 export interface ResultsSummary {
   readonly tag: string
   readonly experiments: number
+  /** Kept changes (the baseline is not counted). */
   readonly kept: number
   readonly discarded: number
   readonly crashed: number
@@ -84,7 +85,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
   return {
     tag,
     experiments: records.length,
-    kept: count("keep"),
+    kept: keptChanges,
     discarded: count("discard"),
     crashed: count("crash"),
     invalid: count("invalid"),

@@ -69,3 +69,24 @@ export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => 
   if (summary.costUsd > 0) lines.push(`agent cost $${summary.costUsd.toFixed(2)}`)
   return lines
 }
+
+/** Fixed-width columns for a table printed one row at a time (the live view of `run`). */
+const streamColumns = (cells: ReadonlyArray<string>) =>
+  `${cells[0]!.padStart(4)}  ${cells[1]!.padEnd(7)}  ${cells[2]!.padStart(9)}  ${cells[3]!.padStart(10)}  ${cells[4]!.padStart(6)}  ${cells[5]!.padEnd(11)}  ${cells[6]}`
+
+export const streamHeader = () => streamColumns(["#", "commit", "val_bpb", "Δ best", "mem GB", "status", "description"])
+
+export const streamRow = (row: ResultRow, options: TableOptions = {}): string =>
+  paint(
+    options.color ?? false,
+    rowColor(row),
+    streamColumns([
+      String(row.id),
+      row.commit,
+      formatBpb(row.valBpb),
+      formatDelta(row.deltaVsBest),
+      row.memoryGb === null ? "-" : row.memoryGb.toFixed(1),
+      statusLabel(row),
+      clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, options.descriptionWidth ?? 70)
+    ])
+  )

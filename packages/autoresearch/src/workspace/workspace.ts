@@ -3,6 +3,7 @@
 // (the trainer's harness reads the same file). The file is Schema-decoded when read.
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
+import { DataSourceConfig } from "@autoresearch/prepare"
 import { ParseResult, Schema } from "effect"
 import { UserError } from "../user-error.js"
 
@@ -13,16 +14,11 @@ export const PROGRAM_FILE = "program.md"
 export const ProfileName = Schema.Literal("reference", "cpu")
 export type ProfileName = typeof ProfileName.Type
 
-/** Where the data comes from; the full shape is @autoresearch/prepare's DataSourceConfig. */
-export const WorkspaceSource = Schema.Struct(
-  { kind: Schema.Literal("embedded", "local", "remote") },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
-
 export const WorkspaceProfile = Schema.Struct({
   /** The fixed constants every run of this workspace is judged by. */
   profile: ProfileName,
-  source: WorkspaceSource,
+  /** Where the data comes from (embedded, a local folder, remote shards). */
+  source: DataSourceConfig,
   /** Cache root of the prepared data, when not the default (~/.cache/autoresearch). */
   cacheDir: Schema.optional(Schema.String)
 })

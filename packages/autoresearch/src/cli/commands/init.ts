@@ -1,12 +1,13 @@
 import { execFileSync } from "node:child_process"
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs"
-import { join, relative, resolve } from "node:path"
+import { join, resolve } from "node:path"
 import { UserError } from "../../user-error.js"
 import { defaultProgram } from "../../workspace/default-program.js"
 import { canvasTemplate, isInside, sdkCheckout, trainerPackageDir } from "../../workspace/sdk-paths.js"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, type WorkspaceProfile } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { choiceOption, stringOption } from "../values.js"
+import { displayPath } from "../display-path.js"
 
 const GITIGNORE = `# autoresearch: results, logs and caches stay out of the research history
 runs/
@@ -14,6 +15,7 @@ node_modules/
 .cache/
 *.log
 results.tsv
+.autoresearch/fixed-files.json
 `
 
 const git = (dir: string, args: ReadonlyArray<string>) => execFileSync("git", [...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" })
@@ -87,7 +89,7 @@ export const initCommand: Command = {
       line(io.stdout, JSON.stringify({ dir, profile, source, commit, files: [CANVAS_FILE, PROGRAM_FILE, ".gitignore", PROFILE_FILE] }))
       return ExitCode.ok
     }
-    const shown = relative(io.cwd, dir) || "."
+    const shown = displayPath(io.cwd, dir)
     line(io.stdout, `created workspace ${dir} (profile ${profile}, ${kind} data, commit ${commit})`)
     line(io.stdout, `  ${CANVAS_FILE}    the canvas the agent edits`)
     line(io.stdout, `  ${PROGRAM_FILE}  your research direction for the agent`)

@@ -1,9 +1,10 @@
-import { join, relative } from "node:path"
+import { join } from "node:path"
 import { readRecords, resolveTag, runDir } from "../../results/records.js"
 import { writeReport } from "../../report/write-report.js"
 import { requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { workspaceDir } from "../common-options.js"
+import { displayPath } from "../display-path.js"
 import { stringOption } from "../values.js"
 import { resolve } from "node:path"
 
@@ -36,7 +37,7 @@ export const reportCommand: Command = {
       line(io.stdout, JSON.stringify(files))
       return ExitCode.ok
     }
-    const show = (path: string) => relative(io.cwd, path) || path
+    const show = (path: string) => displayPath(io.cwd, path)
     line(io.stdout, `chart:  ${show(files.svg)} (${files.points} points)`)
     if (files.png !== null) line(io.stdout, `chart:  ${show(files.png)}`)
     else if (values["svg-only"] !== true) line(io.stderr, `note: ${files.pngSkipped}`)

@@ -1,0 +1,58 @@
+// autoresearch: batteries included. `runResearch` wires the default layers; everything the
+// defaults are made of is re-exported so a script can replace any one of them.
+export { runResearch, resolveResearch, defaultTag, type ResearchOptions, type ResolvedResearch } from "./run-research.js"
+export { agentChoices, agentFromEnv, agentLayer, chooseAgent, type AgentChoice, type AgentSelection } from "./agent-selection.js"
+
+// results, charts, reports, the dashboard: usable from a script as well as from the CLI
+export { summarize as summarizeResults, type ResultRow, type ResultsSummary } from "./results/summary.js"
+export { renderTable, renderTotals } from "./results/table.js"
+export { readRecords, parseRecords, listTags } from "./results/records.js"
+export { renderChartSvg, chartPoints, type ChartPoint, type ChartOptions } from "./report/chart.js"
+export { renderHtmlReport } from "./report/html.js"
+export { writeReport, type ReportFiles } from "./report/write-report.js"
+export { startDashboard, type Dashboard, type DashboardOptions } from "./dashboard/server.js"
+export { eventLogWriter, eventsFile, parseEventLine, type TimedEvent } from "./events/event-log.js"
+export { WorkspaceProfile, readWorkspaceProfile, requireWorkspace, type ResearchWorkspace } from "./workspace/workspace.js"
+export { UserError } from "./user-error.js"
+
+// the core vocabulary
+export {
+  Agent,
+  Trainer,
+  Evaluator,
+  Store,
+  Workspace,
+  ResearchEvents,
+  ResultsStore,
+  LoopInterrupt,
+  ConfigError,
+  AgentError,
+  TrainerError,
+  EvaluatorError,
+  StoreError,
+  WorkspaceError,
+  EditError,
+  type ExperimentRecord,
+  type Summary,
+  type Proposal,
+  type FileEdit,
+  type RunReport,
+  type RunMetrics,
+  type ResearchEvent,
+  type ProposalContext,
+  type CanvasFile,
+  type TrainSpec,
+  type TrainingProgress,
+  type LossModel,
+  type Evaluation,
+  type LoopConfigInput,
+  type Status
+} from "@autoresearch/core"
+
+// the default parts, to configure or to replace
+export { GitWorkspace } from "@autoresearch/git"
+export { TfjsTrainer, CommandTrainer, type TfjsTrainerOptions, type CommandTrainerOptions } from "@autoresearch/trainer-tfjs"
+export { prepare, loadPrepared, profiles, PreparedEvaluator, type PreparedEnvironment, type Profile, type ProfileName } from "@autoresearch/prepare"
+export { AnthropicAgent } from "@autoresearch/agent-anthropic"
+export { OpenAIAgent } from "@autoresearch/agent-openai"
+export { SearchAgent } from "@autoresearch/agent-search"

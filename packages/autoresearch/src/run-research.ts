@@ -1,0 +1,129 @@
+// runResearch, batteries included: a night of research from a few lines of script. Every
+// default (the tfjs trainer, the git workspace, the results store, the agent from the
+// environment) is a Layer the caller may replace.
+import { join, resolve } from "node:path"
+import {
+  type Agent,
+  ConfigError,
+  decodeLoopConfig,
+  type LoopConfigInput,
+  type ResearchEvent,
+  ResultsStore,
+  runResearch as runLoop,
+  type Store,
+  type Summary,
+  type Trainer,
+  type Workspace
+} from "@autoresearch/core"
+import { GitWorkspace } from "@autoresearch/git"
+import { loadPrepared, profiles } from "@autoresearch/prepare"
+import { TfjsTrainer } from "@autoresearch/trainer-tfjs"
+import { Effect, type Layer } from "effect"
+import { agentLayer, chooseAgent, type AgentChoice } from "./agent-selection.js"
+import { eventLogWriter, eventsFile } from "./events/event-log.js"
+import { existsSync } from "node:fs"
+import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, readWorkspaceProfile, type WorkspaceProfile } from "./workspace/workspace.js"
+
+export interface ResearchOptions extends Partial<LoopConfigInput> {
+  /** The workspace made by `autoresearch init` (default: the current directory). */
+  readonly dir?: string
+  /** Names the run (branch autoresearch/<tag>, folder runs/<tag>); the same tag resumes. Default: today, e.g. "nov27". */
+  readonly tag?: string
+  /** Training seconds per experiment; default the workspace profile's budget. */
+  readonly budgetSeconds?: number
+  /** Convenience for maxDurationSeconds. */
+  readonly maxHours?: number
+  /** "claude", "openai", "search", or your own Agent layer. Default: from the environment (see agentFromEnv). */
+  readonly agent?: AgentChoice | Layer.Layer<Agent, unknown>
+  /** The model of an LLM agent chosen by name. */
+  readonly model?: string
+  readonly trainer?: Layer.Layer<Trainer, unknown>
+  readonly store?: Layer.Layer<Store, unknown>
+  readonly workspace?: Layer.Layer<Workspace, unknown>
+  /** Called for every event the loop publishes (progress, proposals, records, the stop). */
+  readonly onEvent?: (event: ResearchEvent) => void
+  /** Write runs/<tag>/events.jsonl so `autoresearch dashboard` can follow the run (default true). */
+  readonly eventsLog?: boolean
+  /** Abort: stop after the running experiment, at the best commit. */
+  readonly signal?: AbortSignal
+  /** Abort: kill the running experiment now. */
+  readonly killSignal?: AbortSignal
+  readonly env?: NodeJS.ProcessEnv
+}
+
+const months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+/** The reference names runs by date: "mar5". */
+export const defaultTag = (now: Date = new Date()) => `${months[now.getMonth()]}${now.getDate()}`
+
+/** What the defaults need from the workspace: its profile, unless every default is replaced. */
+const workspaceProfile = (dir: string): WorkspaceProfile | undefined =>
+  existsSync(join(dir, PROFILE_FILE)) ? readWorkspaceProfile(dir) : undefined
+
+/** The resolved settings of a run: useful to show before it starts. */
+export interface ResolvedResearch {
+  readonly dir: string
+  readonly tag: string
+  readonly budgetSeconds: number
+  readonly agent: string
+  readonly profile: WorkspaceProfile | undefined
+}
+
+export const resolveResearch = (options: ResearchOptions): ResolvedResearch => {
+  const dir = resolve(options.dir ?? process.cwd())
+  const profile = workspaceProfile(dir)
+  const budgetSeconds = options.budgetSeconds ?? (profile !== undefined ? profiles[profile.profile].timeBudgetSeconds : undefined)
+  if (budgetSeconds === undefined) {
+    throw new ConfigError({
+      message: `no budgetSeconds given and ${dir} has no ${PROFILE_FILE} to take it from`,
+      hint: "pass budgetSeconds, or run in a workspace made by `autoresearch init`"
+    })
+  }
+  const agent = typeof options.agent === "object" ? "custom" : chooseAgent(options.agent, options.env)
+  return { dir, tag: options.tag ?? defaultTag(), budgetSeconds, agent, profile }
+}
+
+/**
+ * Runs the research loop until a limit (maxExperiments, maxHours/maxDurationSeconds,
+ * maxCostUsd) or the signal; resolves with the run's Summary. Rejects with a tagged error
+ * (ConfigError, WorkspaceError, PrepareError, StoreError ...) whose message is meant for a person.
+ */
+export const runResearch = async (options: ResearchOptions = {}): Promise<Summary> => {
+  const resolved = resolveResearch(options)
+  const { dir, tag, budgetSeconds, profile } = resolved
+  const {
+    dir: _dir, tag: _tag, budgetSeconds: _budget, maxHours, agent, model, trainer, store, workspace,
+    onEvent, eventsLog, signal, killSignal, env: _env, ...loop
+  } = options
+  const maxDurationSeconds = loop.maxDurationSeconds ?? (maxHours !== undefined ? maxHours * 3600 : undefined)
+  // Decode first: a bad tag must never become a path.
+  await Effect.runPromise(decodeLoopConfig({ ...loop, tag, budgetSeconds, ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}) }))
+
+  if (trainer === undefined) {
+    if (profile === undefined) {
+      throw new ConfigError({ message: `${dir} is not an autoresearch workspace (no ${PROFILE_FILE})`, hint: "create one with `autoresearch init <dir>`, or pass your own trainer layer" })
+    }
+    // Fail before the baseline, with prepare's own message, when the data is missing.
+    await loadPrepared({ profile: profile.profile, source: profile.source, ...(profile.cacheDir !== undefined ? { cacheDir: profile.cacheDir } : {}) })
+  }
+
+  const runDir = join(dir, "runs", tag)
+  const writeEvent = eventsLog === false ? undefined : eventLogWriter(eventsFile(runDir))
+  return runLoop({
+    ...loop,
+    tag,
+    budgetSeconds,
+    ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}),
+    agent: typeof agent === "object" ? agent : agentLayer(chooseAgent(agent, options.env), model !== undefined ? { model } : {}),
+    trainer: trainer ?? TfjsTrainer.layer(),
+    store: store ?? ResultsStore.layer({ dir: runDir }),
+    workspace: workspace ?? GitWorkspace.layer({ dir, editable: [CANVAS_FILE] }),
+    onEvent: (event) => {
+      writeEvent?.(event)
+      onEvent?.(event)
+    },
+    runDir,
+    programFile: PROGRAM_FILE,
+    ...(signal !== undefined ? { signal } : {}),
+    ...(killSignal !== undefined ? { killSignal } : {})
+  })
+}
