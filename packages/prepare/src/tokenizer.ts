@@ -2,7 +2,10 @@
 // and the reference split pattern, plain decoding, and the byte length of every token.
 import { Tiktoken } from "tiktoken"
 import { SPECIAL_TOKENS } from "./profiles.js"
-import { SPLIT_PATTERN } from "./split-pattern.js"
+import { SPLIT_PATTERN, splitRegex } from "./split-pattern.js"
+
+/** Distinct pieces remembered by the encoder before it starts over (bounds memory). */
+const PIECE_CACHE_LIMIT = 1 << 19
 
 export interface Tokenizer {
   readonly vocabSize: number
@@ -55,9 +58,41 @@ export const createTokenizer = (tokens: ReadonlyArray<Uint8Array>): BpeTokenizer
   const specialBytes = SPECIAL_TOKENS.map((name) => new TextEncoder().encode(name))
   const decoder = new TextDecoder("utf-8")
 
+  // tiktoken encodes every regex piece on its own, so encoding = split + BPE per piece. The
+  // split runs in JavaScript (the same split: see split-pattern.ts and its test) and each
+  // distinct piece goes through tiktoken once; natural text repeats its pieces, so this is
+  // several times faster than handing tiktoken whole documents.
+  const regex = splitRegex()
+  const pieces = new Map<string, Int32Array>()
+  let scratch = new Int32Array(1 << 16)
+  const encodePiece = (piece: string): Int32Array => {
+    let ids = pieces.get(piece)
+    if (ids === undefined) {
+      if (pieces.size >= PIECE_CACHE_LIMIT) pieces.clear()
+      const raw = tiktoken.encode_ordinary(piece)
+      ids = new Int32Array(raw.buffer, raw.byteOffset, raw.length)
+      pieces.set(piece, ids)
+    }
+    return ids
+  }
   const encode = (text: string): Int32Array => {
-    const ids = tiktoken.encode_ordinary(text)
-    return new Int32Array(ids.buffer, ids.byteOffset, ids.length)
+    let n = 0
+    regex.lastIndex = 0
+    let m: RegExpExecArray | null
+    while ((m = regex.exec(text)) !== null) {
+      const ids = encodePiece(m[0])
+      if (n + ids.length > scratch.length) {
+        const grown = new Int32Array(Math.max(scratch.length * 2, n + ids.length))
+        grown.set(scratch.subarray(0, n))
+        scratch = grown
+      }
+      if (ids.length === 1) scratch[n++] = ids[0]!
+      else {
+        scratch.set(ids, n)
+        n += ids.length
+      }
+    }
+    return scratch.slice(0, n)
   }
   const decode = (ids: ArrayLike<number>): string => {
     let total = 0
