@@ -2,7 +2,7 @@
 // the whole group (the command and anything it started) at the deadline, on abort, and after
 // it exits, so no orphan keeps a core busy.
 import { spawn } from "node:child_process"
-import { createWriteStream, mkdirSync } from "node:fs"
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs"
 import { dirname } from "node:path"
 import { createInterface } from "node:readline"
 
@@ -46,10 +46,26 @@ export const killGroup = (pid: number | undefined) => {
   }
 }
 
-/** Whether any process of the group is still alive. */
-export const groupAlive = (pid: number) => {
+/**
+ * Whether any process of the group is still running. On Linux, zombies (killed, not yet reaped:
+ * containers often lack an init that reaps orphans) do not count.
+ */
+export const groupAlive = (pgid: number) => {
+  if (existsSync("/proc/self/stat")) {
+    return readdirSync("/proc").some((entry) => {
+      if (!/^\d+$/.test(entry)) return false
+      try {
+        // Fields after the command name (which may hold spaces): state ppid pgrp ...
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8")
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+        return Number(pgrp) === pgid && state !== "Z" && state !== "X"
+      } catch {
+        return false // exited while we looked
+      }
+    })
+  }
   try {
-    process.kill(-pid, 0)
+    process.kill(-pgid, 0)
     return true
   } catch {
     return false

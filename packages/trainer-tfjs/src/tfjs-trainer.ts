@@ -3,7 +3,9 @@
 // private channel (fd 3), never from what the canvas printed.
 import { randomBytes } from "node:crypto"
 import { writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
 import { join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { Effect, Layer, Schema } from "effect"
 import { type CrashReason, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
@@ -34,7 +36,7 @@ export const harnessCommand = (): { command: string; args: string[] } => {
   const harness = new URL(`./harness/main.${fromSource ? "ts" : "js"}`, import.meta.url)
   return {
     command: process.execPath,
-    args: [...(fromSource ? ["--conditions=source"] : []), "--import", import.meta.resolve("tsx"), harness.pathname]
+    args: [...(fromSource ? ["--conditions=source"] : []), "--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, fileURLToPath(harness)]
   }
 }
 

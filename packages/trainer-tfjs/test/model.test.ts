@@ -21,7 +21,7 @@ const T = 8
 const tiny = (windows?: number[]): GPTConfig => ({ ...modelConfig(V, T, 2), ...(windows ? { windows } : {}) })
 
 const lossesOf = (model: GPT, inputs: Int32Array, targets: Int32Array, B: number) =>
-  tf.tidy(() => perTokenLoss(model, inputs, targets, B, T)).dataSync()
+  tf.tidy(() => perTokenLoss(model, inputs, targets, B, T)).dataSync() as Float32Array
 
 /** Gives the zero-initialised projections and the near-zero lm_head real values. */
 const randomise = (model: GPT, next: () => number) => {
@@ -124,7 +124,7 @@ describe("the template GPT", () => {
     expect(await causalityViolation(honest, rows, V)).toBeUndefined()
     // Reads the next input token (the answer) at each position.
     const lookAhead = {
-      perTokenLoss: (inputs: Int32Array, targets: Int32Array, b: number, s: number) =>
+      perTokenLoss: (inputs: Int32Array, targets: Int32Array, _b: number, s: number) =>
         Float32Array.from(targets, (target, i) => (i % s < s - 1 && inputs[i + 1] === target ? 0.01 : 5))
     }
     expect(await causalityViolation(lookAhead, rows, V)).toMatch(/looks ahead/)

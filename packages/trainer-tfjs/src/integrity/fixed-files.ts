@@ -2,7 +2,7 @@
 // harness's code, and the prepared data caches. Their sha256s are recorded once and checked
 // before a run (by the parent), after training (by the harness) and after the run (parent).
 import { createHash } from "node:crypto"
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -30,11 +30,19 @@ const packageRoot = (fileInside: string) => {
 /** The code files of a package: package.json plus everything under src/ and dist/. */
 const packageCode = (root: string) => [join(root, "package.json"), ...filesUnder(join(root, "src")), ...filesUnder(join(root, "dist"))]
 
+/** Where a dependency of this package is installed (node_modules lookup, as Node does it). */
+const dependencyRoot = (from: string, name: string) => {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name)
+    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate)
+    if (dirname(dir) === dir) throw new Error(`${name} is not installed next to ${from}`)
+  }
+}
+
 /** The fixed code: @autoresearch/prepare and this package (the harness), wherever installed. */
 export const fixedCodeFiles = (): string[] => {
   const here = packageRoot(fileURLToPath(import.meta.url))
-  const prepare = packageRoot(fileURLToPath(import.meta.resolve("@autoresearch/prepare")))
-  return [...packageCode(prepare), ...packageCode(here)]
+  return [...packageCode(dependencyRoot(here, "@autoresearch/prepare")), ...packageCode(here)]
 }
 
 export const hashFiles = (paths: ReadonlyArray<string>): FixedHashes =>
