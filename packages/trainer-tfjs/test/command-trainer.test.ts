@@ -1,0 +1,60 @@
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { type RunReport, Trainer } from "@autoresearch/core"
+import { CommandTrainer, formatSummary, parseSummary } from "../src/index.js"
+
+const script = fileURLToPath(new URL("./fixtures/fake_train.py", import.meta.url))
+
+const runScript = (mode: string, deadline?: number): Promise<RunReport> => {
+  const dir = mkdtempSync(join(tmpdir(), "command-trainer-"))
+  return Effect.runPromise(
+    Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, logFile: join(dir, "run.log") })).pipe(
+      Effect.provide(
+        CommandTrainer.layer({ command: "python3", args: [script, mode], ...(deadline ? { deadlineSeconds: () => deadline } : {}) })
+      )
+    )
+  )
+}
+
+describe("the summary block", () => {
+  it("formats the reference keys and decimals and parses back", () => {
+    const metrics = {
+      valBpb: 0.9979,
+      trainingSeconds: 300.12,
+      totalSeconds: 325.94,
+      peakMemoryMb: 45060.2,
+      memoryKind: "gpu" as const,
+      mfuPercent: 39.8,
+      totalTokensM: 499.6,
+      numSteps: 953,
+      numParamsM: 50.3,
+      depth: 8,
+      backend: "tensorflow-gpu"
+    }
+    const text = formatSummary(metrics)
+    expect(text.split("\n").slice(0, 4)).toEqual(["---", "val_bpb:          0.997900", "training_seconds: 300.1", "total_seconds:    325.9"])
+    expect(parseSummary(`noise\nstep 1\n${text}\n`)).toEqual({ ...metrics, valBpb: 0.9979, trainingSeconds: 300.1, totalSeconds: 325.9 })
+    expect(parseSummary("---\nval_bpb: 1.0\n")).toBeUndefined()
+  })
+})
+
+describe("CommandTrainer", () => {
+  it("reads the metrics of a script that prints the reference block", async () => {
+    const report = await runScript("ok")
+    expect(report._tag).toBe("Success")
+    if (report._tag !== "Success") return
+    expect(report.metrics).toMatchObject({ valBpb: 0.9979, trainingSeconds: 300, peakMemoryMb: 45060.2, numSteps: 953, depth: 8 })
+  })
+
+  it("classifies FAIL as nan, a silent exit as error and a hang as timeout", async () => {
+    const [nan, silent, hang] = await Promise.all([runScript("nan"), runScript("silent"), runScript("hang", 2)])
+    expect(nan).toMatchObject({ _tag: "Crash", reason: "nan" })
+    expect(silent).toMatchObject({ _tag: "Crash", reason: "error" })
+    expect(hang).toMatchObject({ _tag: "Crash", reason: "timeout" })
+    if (nan._tag === "Crash") expect(nan.logTail).toMatch(/FAIL/)
+  })
+})
