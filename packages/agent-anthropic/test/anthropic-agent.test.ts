@@ -138,7 +138,7 @@ describe("AnthropicAgent over the Messages API", () => {
       server.script.push(apiError(401, "authentication_error", "invalid x-api-key"))
       const denied = yield* Effect.flip(propose())
       expect(denied.message).toMatch(/HTTP 401/)
-      expect(denied.retryable).toBe(false)
+      expect(denied._tag === "AgentError" && denied.retryable).toBe(false)
       expect(server.requests).toHaveLength(4)
     })
   )

@@ -130,7 +130,7 @@ describe("OpenAIAgent over Chat Completions", () => {
       server.script.push(apiError(401, "invalid_request_error", "Incorrect API key provided"))
       const denied = yield* Effect.flip(propose())
       expect(denied.message).toMatch(/HTTP 401/)
-      expect(denied.retryable).toBe(false)
+      expect(denied._tag === "AgentError" && denied.retryable).toBe(false)
       expect(server.requests).toHaveLength(4)
     })
   )
