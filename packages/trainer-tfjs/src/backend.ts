@@ -66,3 +66,22 @@ export const selectBackend = async (choice: BackendChoice): Promise<ActiveBacken
   }
   throw new Error(`backend ${choice} could not be loaded: ${notes.join("; ")}`)
 }
+
+/**
+ * Installs the BLAS-backed wasm kernels of @autoresearch/fast-kernels when that package provides
+ * them; returns one line for the log saying what happened.
+ */
+export const installFastKernelsIfPresent = async (): Promise<string> => {
+  try {
+    const kernels = (await import("@autoresearch/fast-kernels")) as {
+      installFastKernels?: (t: typeof tf) => { installed: boolean; kernels: string[]; reason?: string }
+    }
+    if (typeof kernels.installFastKernels !== "function") return "fast kernels: not provided by @autoresearch/fast-kernels"
+    const result = kernels.installFastKernels(tf)
+    return result.installed
+      ? `fast kernels: ${result.kernels.join(", ")}`
+      : `fast kernels: not installed (${result.reason ?? "unknown reason"})`
+  } catch (error) {
+    return `fast kernels: unavailable (${(error as Error).message.split("\n")[0]})`
+  }
+}

@@ -154,3 +154,7 @@ export const TfjsTrainer = {
       return { name: "tfjs", run: runTfjs(options, recorded) }
     })
 }
+
+/** One run without Effect: for scripts and benchmarks (throws TrainerError when it cannot start). */
+export const trainOnce = (spec: TrainSpec, options: TfjsTrainerOptions = {}): Promise<RunReport> =>
+  Effect.runPromise(runTfjs(options, new Map())(spec))

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url"
 import * as tf from "@tensorflow/tfjs"
 import { loadPrepared, type PreparedEnvironment } from "@autoresearch/prepare"
 import type { CrashReason, RunMetrics } from "@autoresearch/core"
-import { parseBackendChoice, selectBackend, type ActiveBackend } from "../backend.js"
+import { installFastKernelsIfPresent, parseBackendChoice, selectBackend, type ActiveBackend } from "../backend.js"
 import type { Canvas, CanvasContext, StepReport, TrainedModel } from "../canvas.js"
 import { causalityViolation } from "../integrity/causality.js"
 import { changedFiles, describeChanged } from "../integrity/fixed-files.js"
@@ -65,7 +65,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
 
   const backend = await selectBackend(parseBackendChoice(config.backend))
   backend.notes.forEach((n) => io.log(`backend: ${n}`))
-  if (backend.name === "wasm") await installKernels(io)
+  if (backend.name === "wasm") io.log(await installFastKernelsIfPresent())
   io.log(`backend: ${backend.name}`)
   const memory = memoryMeter(backend)
 
@@ -170,16 +170,4 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   }
   io.log(formatSummary(metrics))
   return metrics
-}
-
-/** BLAS-backed kernels from @autoresearch/fast-kernels when that package provides them. */
-const installKernels = async (io: HarnessIO) => {
-  try {
-    const kernels = (await import("@autoresearch/fast-kernels")) as { installFastKernels?: (t: typeof tf) => { installed: boolean; kernels: string[]; reason?: string } }
-    if (typeof kernels.installFastKernels !== "function") return
-    const result = kernels.installFastKernels(tf)
-    io.log(result.installed ? `fast kernels: ${result.kernels.join(", ")}` : `fast kernels: not installed (${result.reason ?? "unknown reason"})`)
-  } catch (error) {
-    io.log(`fast kernels: unavailable (${(error as Error).message.split("\n")[0]})`)
-  }
 }

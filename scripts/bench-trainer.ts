@@ -1,0 +1,142 @@
+// pnpm bench:trainer [--json] [--budget 60] [--steps 5]
+// The template canvas's speed and quality on this machine:
+//   1. val_bpb after a fixed budget (default 60 s) through TfjsTrainer (a real harness run),
+//      with its overhead (total - training seconds: start-up, data, warm-up steps, evaluation);
+//   2. the unigram val_bpb (train-split token frequencies) as the floor to beat;
+//   3. tokens/s and time per step of the canvas's training step at the `cpu` profile (real
+//      batches) and at the probe config of PERFORMANCE-NOTES.md (synthetic tokens).
+// With --json the last line is one JSON object. `measureProbe` is exported for comparisons.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { parseArgs } from "node:util"
+import { loadPrepared, prepare, type PreparedEnvironment } from "../packages/prepare/src/index.js"
+import { tf } from "../packages/trainer-tfjs/src/canvas.js"
+import {
+  canvasTemplatePath,
+  installFastKernelsIfPresent,
+  parseBackendChoice,
+  selectBackend,
+  trainOnce,
+  unigramBpb
+} from "../packages/trainer-tfjs/src/index.js"
+import {
+  createGPT,
+  createOptimizer,
+  modelConfig,
+  trainingStep,
+  type GPTConfig,
+  type MicroBatch
+} from "../packages/trainer-tfjs/templates/train.js"
+
+export interface StepThroughput {
+  readonly tokensPerSec: number
+  readonly secondsPerStep: number
+  readonly params: number
+}
+
+/** Times `steps` optimizer steps of the canvas (after 2 untimed ones) on the given batches. */
+export const measureSteps = async (
+  config: GPTConfig,
+  rows: number,
+  batches: () => MicroBatch,
+  steps: number
+): Promise<StepThroughput> => {
+  const model = createGPT(config)
+  const opt = createOptimizer(model)
+  const step = async () => {
+    const loss = trainingStep(model, opt, [batches()], rows, config.seqLen, 0)
+    await loss.data()
+    loss.dispose()
+  }
+  await step()
+  await step()
+  const started = performance.now()
+  for (let i = 0; i < steps; i++) await step()
+  const secondsPerStep = (performance.now() - started) / 1000 / steps
+  const params = [...Object.values(tf.engine().registeredVariables)].filter((v) => v.trainable).reduce((n, v) => n + v.size, 0)
+  tf.disposeVariables()
+  return { tokensPerSec: (rows * config.seqLen) / secondsPerStep, secondsPerStep, params }
+}
+
+/**
+ * The probe of PERFORMANCE-NOTES.md with the canvas's model and optimizer: vocab 8192, seq 256,
+ * batch 8, width 256, 4 layers, 4 heads, full causal attention. (The canvas adds value
+ * embeddings and uses Muon, so it has more parameters than the probe's 7.41 M.)
+ */
+export const probeConfig: GPTConfig = { vocabSize: 8192, seqLen: 256, depth: 4, dim: 256, nHead: 4, headDim: 64, windows: [256, 256, 256, 256] }
+
+export const measureProbe = (steps = 3): Promise<StepThroughput> => {
+  let seed = 1
+  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0), seed / 2 ** 32)
+  const tokens = () => Int32Array.from({ length: 8 * 256 }, () => Math.floor(random() * probeConfig.vocabSize))
+  return measureSteps(probeConfig, 8, () => ({ inputs: tokens(), targets: tokens() }), steps)
+}
+
+/** The template's defaults at the profile (DEVICE_BATCH_SIZE 8 rows of maxSeqLen). */
+export const measureProfile = (env: PreparedEnvironment, steps = 5): Promise<StepThroughput> => {
+  const loader = env.trainLoader(8, env.profile.maxSeqLen)
+  return measureSteps(modelConfig(env.profile.vocabSize, env.profile.maxSeqLen), 8, () => loader.next(), steps)
+}
+
+/** One real harness run of the template for `budgetSeconds`. */
+export const budgetRun = async (budgetSeconds: number) => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-trainer-"))
+  try {
+    writeFileSync(join(dir, "train.ts"), readFileSync(canvasTemplatePath, "utf8"))
+    const report = await trainOnce({ dir, budgetSeconds, logFile: join(dir, "run.log") })
+    if (report._tag !== "Success") throw new Error(`the ${budgetSeconds} s run crashed (${report.reason}): ${report.message}\n${report.logTail}`)
+    return report.metrics
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const main = async () => {
+  const { values } = parseArgs({
+    options: { json: { type: "boolean" }, budget: { type: "string", default: "60" }, steps: { type: "string", default: "5" } }
+  })
+  const budgetSeconds = Number(values.budget)
+  const steps = Number(values.steps)
+  await prepare({ profile: "cpu" })
+  const env = await loadPrepared({ profile: "cpu" })
+
+  // The harness run first, alone, so nothing in this process competes with it for the cores.
+  const run = await budgetRun(budgetSeconds)
+  const unigram = await unigramBpb(env)
+
+  const backend = await selectBackend(parseBackendChoice(process.env.AUTORESEARCH_BACKEND))
+  const kernels = backend.name === "wasm" ? await installFastKernelsIfPresent() : "fast kernels: n/a"
+  const profile = await measureProfile(env, steps)
+  const probe = await measureProbe(Math.max(2, Math.ceil(steps / 2)))
+
+  const overhead = run.totalSeconds - run.trainingSeconds
+  const rows: Array<[string, string]> = [
+    ["backend (in-process steps)", `${backend.name} (${kernels})`],
+    ["backend (harness run)", run.backend ?? "?"],
+    [`cpu profile: tokens/s`, `${profile.tokensPerSec.toFixed(0)} (${(profile.secondsPerStep * 1000).toFixed(0)} ms/step, ${(profile.params / 1e6).toFixed(2)} M params)`],
+    [`probe config: tokens/s`, `${probe.tokensPerSec.toFixed(0)} (${(probe.secondsPerStep * 1000).toFixed(0)} ms/step, ${(probe.params / 1e6).toFixed(2)} M params)`],
+    [`val_bpb after ${budgetSeconds} s`, run.valBpb.toFixed(6)],
+    ["unigram val_bpb", unigram.toFixed(6)],
+    ["steps / tokens", `${run.numSteps} / ${(run.totalTokensM * 1e6).toFixed(0)}`],
+    ["training / total seconds", `${run.trainingSeconds.toFixed(1)} / ${run.totalSeconds.toFixed(1)}`],
+    ["overhead", `${overhead.toFixed(1)} s (${((100 * overhead) / budgetSeconds).toFixed(1)} % of the budget; target <= 10 %)`],
+    ["peak memory", `${run.peakMemoryMb.toFixed(0)} MB (${run.memoryKind})`]
+  ]
+  const width = Math.max(...rows.map(([k]) => k.length))
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`)
+  if (values.json)
+    console.log(
+      JSON.stringify({
+        backend: run.backend ?? backend.name,
+        profileTokensPerSec: profile.tokensPerSec,
+        probeTokensPerSec: probe.tokensPerSec,
+        valBpb60s: run.valBpb,
+        unigramBpb: unigram,
+        overheadSeconds: overhead,
+        budgetSeconds
+      })
+    )
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main()
