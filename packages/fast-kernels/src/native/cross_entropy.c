@@ -15,10 +15,11 @@
 #include <string.h>
 
 /* exp(x) for x in [-87, 88] to ~2 ulp, written with plain float/int ops so the compiler
- * vectorises the loops that call it (libm's expf is a scalar call). */
+ * vectorises the loops that call it (libm's expf is a scalar call). Rounding to the nearest
+ * integer uses the 1.5 * 2^23 trick, which needs no floorf/rint call. */
 static inline float fast_expf(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float n = floorf(x * 1.44269504088896341f + 0.5f);
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   float r = x - n * 0.693359375f;
   r = r + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -28,37 +29,64 @@ static inline float fast_expf(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  union { int32_t i; float f; } scale;
-  scale.i = ((int32_t)n + 127) << 23;
-  return p * scale.f;
+  const int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
 }
 
-/* z = cap * tanh(x / cap) = cap * (1 - 2 / (exp(2x / cap) + 1)) */
-static void soft_cap_row(const float* x, float* z, size_t v, float cap) {
+/* tanh(x / cap) = 1 - 2 / (exp(2x / cap) + 1) */
+static inline float tanh_scaled(float x, float two_over_cap) {
+  return 1.0f - 2.0f / (fast_expf(x * two_over_cap) + 1.0f);
+}
+
+/* z = cap * tanh(x / cap), or z = x when cap <= 0 */
+static void soft_cap_row(const float* restrict x, float* restrict z, size_t v, float cap) {
   if (cap <= 0.0f) {
     memcpy(z, x, v * sizeof(float));
     return;
   }
   const float two_over_cap = 2.0f / cap;
-  for (size_t j = 0; j < v; j++) z[j] = cap - 2.0f * cap / (fast_expf(x[j] * two_over_cap) + 1.0f);
+  for (size_t j = 0; j < v; j++) z[j] = cap * tanh_scaled(x[j], two_over_cap);
 }
 
-static float row_max(const float* z, size_t v) {
+/* Reductions keep LANES partial results: float addition is not associative, so the compiler
+ * vectorises a reduction only when the code itself spells out the lanes. */
+#define LANES 16
+
+static float row_max(const float* restrict z, size_t v) {
+  float acc[LANES];
+  for (int l = 0; l < LANES; l++) acc[l] = -INFINITY;
+  size_t j = 0;
+  for (; j + LANES <= v; j += LANES)
+    for (int l = 0; l < LANES; l++) acc[l] = z[j + l] > acc[l] ? z[j + l] : acc[l];
   float m = -INFINITY;
-  for (size_t j = 0; j < v; j++) m = z[j] > m ? z[j] : m;
+  for (; j < v; j++) m = z[j] > m ? z[j] : m;
+  for (int l = 0; l < LANES; l++) m = acc[l] > m ? acc[l] : m;
   return m;
 }
 
-static float row_sum_exp(float* z, size_t v, float max, int keep) {
+/* sum_j exp(z_j - max); with keep, z_j is replaced by exp(z_j - max). */
+static float row_sum_exp(float* restrict z, size_t v, float max, int keep) {
+  float acc[LANES] = {0};
   float sum = 0.0f;
+  size_t j = 0;
   if (keep) {
-    for (size_t j = 0; j < v; j++) {
+    for (; j + LANES <= v; j += LANES)
+      for (int l = 0; l < LANES; l++) {
+        z[j + l] = fast_expf(z[j + l] - max);
+        acc[l] += z[j + l];
+      }
+    for (; j < v; j++) {
       z[j] = fast_expf(z[j] - max);
       sum += z[j];
     }
   } else {
-    for (size_t j = 0; j < v; j++) sum += fast_expf(z[j] - max);
+    for (; j + LANES <= v; j += LANES)
+      for (int l = 0; l < LANES; l++) acc[l] += fast_expf(z[j + l] - max);
+    for (; j < v; j++) sum += fast_expf(z[j] - max);
   }
+  for (int l = 0; l < LANES; l++) sum += acc[l];
   return sum;
 }
 
@@ -133,11 +161,11 @@ napi_value fk_cross_entropy_backward(napi_env env, napi_callback_info info) {
     for (size_t j = 0; j < v; j++) g[j] *= scale;
     g[t[n]] -= dl[n];
     if (cap > 0.0f) {
-      /* dz/dx needs z again: recompute it from x rather than storing a second row. */
-      const float* xr = x + n * v;
+      /* dz/dx needs tanh again: recompute it from x rather than keeping a second row. */
+      const float* restrict xr = x + n * v;
       const float two_over_cap = 2.0f / cap;
       for (size_t j = 0; j < v; j++) {
-        const float th = 1.0f - 2.0f / (fast_expf(xr[j] * two_over_cap) + 1.0f);
+        const float th = tanh_scaled(xr[j], two_over_cap);
         g[j] *= 1.0f - th * th;
       }
     }
