@@ -170,7 +170,8 @@ const environment = (
   profile,
   cacheDir: dir,
   tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, encode: tokenizer.encode, decode: tokenizer.decode },
-  tokenBytes: tokenizer.tokenBytes,
+  // A copy: whatever a caller does to it, the metric keeps its own.
+  tokenBytes: tokenizer.tokenBytes.slice(),
   trainLoader: (batch, seqLen) => createBatchLoader(train, batch, seqLen, profile.loaderBufferDocs),
   valLoader: (batch, seqLen) => createBatchLoader(val, batch, seqLen, profile.loaderBufferDocs),
   evaluateBpb: (model, options) =>
