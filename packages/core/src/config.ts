@@ -28,6 +28,8 @@ export const LoopConfig = Schema.Struct({
   repairAttempts: Schema.optionalWith(NonNegativeInt, { default: () => 1 }),
   /** How often the agent may retry edits that do not apply before the experiment is `invalid`. */
   editAttempts: Schema.optionalWith(PositiveInt, { default: () => 3 }),
+  /** Kill a training run that has not reported after this many seconds (default 2 × budget + 60). */
+  runTimeoutSeconds: Schema.optional(Positive),
   /** Stop after this many failed experiments in a row (crash, invalid, agent_error). */
   maxConsecutiveFailures: Schema.optionalWith(PositiveInt, { default: () => 5 }),
   /** Extra runs of the unchanged baseline that measure the noise floor (0 disables). */

@@ -155,23 +155,36 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
     }
 
     /** One training run; a trainer that cannot run at all is a crash of this experiment. */
+    // A backstop behind the trainer's own deadline: a run that never reports is killed here.
+    const runTimeoutSeconds = config.runTimeoutSeconds ?? 2 * config.budgetSeconds + 60
     const train = (id: number, suffix: string) =>
-      trainer
-        .run({
-          dir: workspace.dir,
-          budgetSeconds: config.budgetSeconds,
-          logFile: join(logsDir, `${id}${suffix}.log`),
-          signal: options.killSignal,
-          onProgress: (p) => publishNow({ _tag: "TrainingProgress", id, ...p })
-        })
-        .pipe(
-          Effect.catchAll((error): Effect.Effect<RunReport> =>
-            Effect.succeed({ _tag: "Crash", reason: "error", message: `the trainer could not run: ${error.message}`, logTail: "" })
-          ),
-          Effect.map(finiteMetric),
-          Effect.timed,
-          Effect.map(([duration, report]) => ({ report, ms: Duration.toMillis(duration) }))
-        )
+      Effect.suspend(() => {
+        const deadline = new AbortController()
+        const signal = options.killSignal ? AbortSignal.any([options.killSignal, deadline.signal]) : deadline.signal
+        return trainer
+          .run({
+            dir: workspace.dir,
+            budgetSeconds: config.budgetSeconds,
+            logFile: join(logsDir, `${id}${suffix}.log`),
+            signal,
+            onProgress: (p) => publishNow({ _tag: "TrainingProgress", id, ...p })
+          })
+          .pipe(
+            Effect.catchAll((error): Effect.Effect<RunReport> =>
+              Effect.succeed({ _tag: "Crash", reason: "error", message: `the trainer could not run: ${error.message}`, logTail: "" })
+            ),
+            Effect.timeoutTo({
+              duration: Duration.seconds(runTimeoutSeconds),
+              onSuccess: finiteMetric,
+              onTimeout: (): RunReport => {
+                deadline.abort()
+                return { _tag: "Crash", reason: "timeout", message: `no result after ${runTimeoutSeconds} s: the run was killed`, logTail: "" }
+              }
+            }),
+            Effect.timed,
+            Effect.map(([duration, report]) => ({ report, ms: Duration.toMillis(duration) }))
+          )
+      })
 
     const runExperiment = (id: number): Effect.Effect<Outcome, WorkspaceError> =>
       Effect.gen(function* () {

@@ -120,6 +120,41 @@ describe("the research loop on a real git workspace", () => {
     expect(head(dir)).toBe(recs[2]!.commit)
   })
 
+  it("faults: a hanging run is killed at its deadline, NaN and a trainer that cannot start are crashes", async () => {
+    const dir = makeRepo()
+    const { promise, trainer } = await runLoop({
+      dir,
+      config: { maxExperiments: 4, repairAttempts: 0, runTimeoutSeconds: 0.5 },
+      agent: (call) => ({ description: `try ${call}`, edits: [edit("lr = 0.01", `lr = 0.0${call + 2}`)] }),
+      trainer: (call) => [1, Number.NaN, { trainerError: "harness not found" }, 0.5][call]!,
+      trainerOptions: { delayMs: 0 }
+    })
+    await promise
+    const hang = await runLoop({
+      dir,
+      config: { maxExperiments: 5, runTimeoutSeconds: 0.5, repairAttempts: 0 },
+      agent: [{ description: "hangs", edits: [edit("depth = 4", "depth = 9")] }],
+      trainer: [0.1],
+      trainerOptions: { delayMs: 30_000 }
+    })
+    const started = Date.now()
+    await hang.promise
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(hang.trainer.specs[0]!.signal?.aborted).toBe(true)
+    const recs = records(dir)
+    expect(recs.map((r) => [r.status, r.crash?.reason])).toEqual([
+      ["keep", undefined],
+      ["crash", "nan"],
+      ["crash", "error"],
+      ["keep", undefined],
+      ["crash", "timeout"]
+    ])
+    expect(recs[2]!.crash?.message).toBe("the trainer could not run: harness not found")
+    expect(recs[4]!.crash?.message).toMatch(/no result after 0\.5 s/)
+    expect(trainer.specs).toHaveLength(4)
+    expect(head(dir)).toBe(recs[3]!.commit)
+  })
+
   it("stops at maxCostUsd", async () => {
     const dir = makeRepo()
     const { promise } = await runLoop({
