@@ -1,7 +1,7 @@
 // The kill test: a real loop in a child process, SIGKILLed at 30 random moments and restarted
 // each time; afterwards nothing is lost or duplicated, the files parse, the workspace is at the
 // best commit and no trainer process is left behind.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
