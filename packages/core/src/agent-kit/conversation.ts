@@ -131,7 +131,13 @@ export const runConversation = (options: ConversationOptions): Effect.Effect<Pro
       Effect.catchAll((error) =>
         Effect.zipRight(
           save({ kind: "error", message: error.message }),
-          Effect.fail(new AgentError({ ...error, message: error.message, costUsd: (error.costUsd ?? 0) + cost() }))
+          Effect.fail(
+            new AgentError({
+              message: error.message,
+              ...(error.retryable !== undefined ? { retryable: error.retryable } : {}),
+              costUsd: (error.costUsd ?? 0) + cost()
+            })
+          )
         )
       )
     )
