@@ -228,7 +228,7 @@ describe("the research loop on a real git workspace", () => {
     expect(canvas(dir)).toContain("depth = 4")
   })
 
-  it("resumes after a kill between commit and record: numbering continues, HEAD reset to best", async () => {
+  it("resumes after a kill between commit and record: torn row repaired, numbering continues, HEAD reset to best", async () => {
     const dir = makeRepo()
     await (await runLoop({ dir, config: { maxExperiments: 2 }, agent: [{ description: "lr", edits: [edit("lr = 0.01", "lr = 0.02")] }], trainer: [1, 0.9] })).promise
     const best = records(dir)[1]!.commit
@@ -237,9 +237,14 @@ describe("the research loop on a real git workspace", () => {
     git(dir, "commit", "-q", "-am", "experiment 3, never recorded")
     writeFileSync(join(dir, "train.ts"), "half-written")
     const orphan = head(dir)
+    // ... and a row of results.tsv torn by the same kill.
+    writeFileSync(join(runDirOf(dir), "results.tsv"), `${readFileSync(join(runDirOf(dir), "results.tsv"), "utf8")}abc1234\t0.9`)
     const resumed = await runLoop({ dir, config: { maxExperiments: 3 }, agent: [{ description: "lr again", edits: [edit("lr = 0.02", "lr = 0.03")] }], trainer: [0.95] })
     const summary = await resumed.promise
-    expect(resumed.events.find((e) => e._tag === "Notice")).toMatchObject({ message: expect.stringMatching(new RegExp(`HEAD ${orphan.slice(0, 7)} .* resetting to the best commit ${best.slice(0, 7)}`)) })
+    expect(resumed.events.filter((e) => e._tag === "Notice")[1]).toMatchObject({ message: expect.stringMatching(new RegExp(`HEAD ${orphan.slice(0, 7)} .* resetting to the best commit ${best.slice(0, 7)}`)) })
+    expect(resumed.events.filter((e) => e._tag === "Notice").map((e) => e.message)[0]).toMatch(/store repaired: results\.tsv: a torn last line .* moved to results\.tsv\.torn/)
+    expect(readFileSync(join(runDirOf(dir), "results.tsv.torn"), "utf8")).toBe("abc1234\t0.9\n")
+    expect(tsv(dir)).toHaveLength(4)
     expect(resumed.events.find((e) => e._tag === "LoopStarted")).toMatchObject({ _tag: "LoopStarted", resumedAfter: 2, bestBpb: 0.9 })
     expect(records(dir).map((r) => r.id)).toEqual([1, 2, 3])
     expect(records(dir)[2]).toMatchObject({ parent: best, status: "discard" })
