@@ -50,7 +50,8 @@ export const renderChartSvg = (records: ReadonlyArray<ExperimentRecord>, options
   const width = options.width ?? 1200
   const height = options.height ?? 600
   const points = chartPoints(records)
-  const title = options.title ?? `autoresearch progress: ${points.length} experiments, ${points.filter((p) => p.kind === "kept").length} kept improvements`
+  const kept = points.filter((p) => p.kind === "kept").length
+  const title = options.title ?? `autoresearch progress: ${points.length} experiments, ${kept} kept improvement${kept === 1 ? "" : "s"}`
   const margin = { left: 80, right: 30, top: 50, bottom: 60 }
   const plotWidth = width - margin.left - margin.right
   const plotHeight = height - margin.top - margin.bottom

@@ -64,6 +64,10 @@ export const runCommand: Command = {
     const onEvent = (event: ResearchEvent) => {
       switch (event._tag) {
         case "LoopStarted":
+          err.print(
+            `run ${resolved.tag} in ${resolved.dir} · agent ${resolved.agent} · ${resolved.budgetSeconds} s per experiment · profile ${workspace.profile.profile}` +
+              (options.maxExperiments !== undefined ? ` · up to ${options.maxExperiments} experiments` : "")
+          )
           if (event.resumedAfter > 0) err.print(`resuming run ${event.tag} after ${event.resumedAfter} experiments (best ${event.bestBpb?.toFixed(6) ?? "-"} at ${event.bestCommit.slice(0, 7)})`)
           err.print(streamHeader())
           return
@@ -93,10 +97,6 @@ export const runCommand: Command = {
       }
     }
 
-    err.print(
-      `run ${resolved.tag} in ${resolved.dir} · agent ${resolved.agent} · ${resolved.budgetSeconds} s per experiment · profile ${workspace.profile.profile}` +
-        (options.maxExperiments !== undefined ? ` · up to ${options.maxExperiments} experiments` : "")
-    )
     const dashboard = values.dashboard === true ? await startDashboard({ workspace: resolved.dir, tag: resolved.tag, port }) : undefined
     if (dashboard !== undefined) err.print(`dashboard: ${dashboard.url}`)
     const interrupts = onInterrupt((stage) =>
