@@ -93,7 +93,7 @@ export const nextProposal = (
     (dimension) => (include === undefined || include.has(dimension.param)) && !exclude.has(dimension.param)
   )
   if (dimensions.length === 0) {
-    return { _tag: "Exhausted", reason: "the canvas has no hyper-parameter block (top-level `const NAME = literal` lines) to search" }
+    return { _tag: "Exhausted", reason: "no hyper-parameter to search: the canvas has no block of top-level `const NAME = literal` lines (or include/exclude leave none)" }
   }
   const current: Configuration = new Map(parameters.map((parameter) => [parameter.name, parameter.value]))
   const rules = [...inferDivisibility(current), ...(options.constraints ?? [])]

@@ -147,7 +147,7 @@ describe("the search over 30 scripted outcomes", () => {
       const repair = yield* Effect.flip(agent.propose({ ...base, files: [{ path: "train.ts", content: canvas }], feedback: { kind: "repair", message: "NaN" } }))
       expect(repair.message).toMatch(/does not repair/)
       const empty = yield* Effect.flip(agent.propose({ ...base, files: [{ path: "train.ts", content: "export {}\n" }] }))
-      expect(empty.message).toMatch(/no hyper-parameter block/)
+      expect(empty.message).toMatch(/no hyper-parameter to search/)
       const bad = yield* Effect.flip(Effect.provide(Agent, SearchAgent.layer({ seed: 1.5 })))
       expect(bad.message).toMatch(/invalid SearchAgent configuration/)
     })
