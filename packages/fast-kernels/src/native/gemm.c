@@ -10,6 +10,66 @@
 
 #include "blas.h"
 
+#if defined(OPENBLAS_VERSION)
+#include <pthread.h>
+#define MAX_WORKERS 64
+#endif
+
+typedef struct {
+  int trans_a, trans_b, m, n, k, lda, ldb, ldc;
+  float alpha, beta;
+  const float* a;
+  const float* b;
+  float* c;
+  const uint32_t* offsets;
+  size_t begin, end;
+} gemm_range;
+
+static void* run_range(void* arg) {
+  const gemm_range* r = (const gemm_range*)arg;
+  for (size_t i = r->begin; i < r->end; i++) {
+    cblas_sgemm(CblasRowMajor, r->trans_a ? CblasTrans : CblasNoTrans, r->trans_b ? CblasTrans : CblasNoTrans, r->m, r->n,
+                r->k, r->alpha, r->a + r->offsets[3 * i], r->lda, r->b + r->offsets[3 * i + 1], r->ldb, r->beta,
+                r->c + r->offsets[3 * i + 2], r->ldc);
+  }
+  return NULL;
+}
+
+/* Small products (attention's per-head 256x256x64) gain little from OpenBLAS's threads inside
+ * one GEMM; a batch of them runs faster split across threads that each run single-threaded
+ * GEMMs. Returns 0 when it did not apply. */
+static int run_batch_parallel(gemm_range* all, size_t batch) {
+#if defined(OPENBLAS_VERSION)
+  const int threads = openblas_get_num_threads();
+  const double work = 2.0 * all->m * all->n * all->k;
+  if (threads < 2 || batch < 2 || work > 64.0 * 1024 * 1024) return 0;
+  const size_t workers = (size_t)threads < batch ? (size_t)threads : batch;
+  gemm_range ranges[MAX_WORKERS];
+  pthread_t ids[MAX_WORKERS];
+  size_t started = 0;
+  openblas_set_num_threads(1);
+  for (size_t w = 0; w < workers && w < MAX_WORKERS; w++) {
+    ranges[w] = *all;
+    ranges[w].begin = batch * w / workers;
+    ranges[w].end = batch * (w + 1) / workers;
+  }
+  for (size_t w = 1; w < workers && w < MAX_WORKERS; w++) {
+    if (pthread_create(&ids[w], NULL, run_range, &ranges[w]) != 0) break;
+    started = w;
+  }
+  run_range(&ranges[0]);
+  /* Ranges whose thread did not start run here. */
+  for (size_t w = started + 1; w < workers && w < MAX_WORKERS; w++) run_range(&ranges[w]);
+  for (size_t w = 1; w <= started; w++) pthread_join(ids[w], NULL);
+  openblas_set_num_threads(threads);
+  return 1;
+#else
+  (void)all;
+  (void)batch;
+  return 0;
+#endif
+}
+
 napi_value fk_sgemm(napi_env env, napi_callback_info info) {
   napi_value argv[11];
   if (get_args(env, info, 11, argv) != 0) return NULL;
@@ -43,14 +103,13 @@ napi_value fk_sgemm(napi_env env, napi_callback_info info) {
   }
   if (m == 0 || n == 0) return NULL;
 
-  const float* pa = (const float*)a.data;
-  const float* pb = (const float*)b.data;
-  float* pc = (float*)c.data;
-  const int lda = (int)(trans_a ? m : k), ldb = (int)(trans_b ? k : n), ldc = (int)n;
-  for (size_t i = 0; i < batch; i++) {
-    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
-                (int)m, (int)n, (int)k, (float)alpha, pa + off[3 * i], lda > 0 ? lda : 1, pb + off[3 * i + 1],
-                ldb > 0 ? ldb : 1, (float)beta, pc + off[3 * i + 2], ldc > 0 ? ldc : 1);
-  }
+  gemm_range all = {trans_a, trans_b, (int)m, (int)n, (int)k, 0, 0, (int)n, (float)alpha, (float)beta,
+                    (const float*)a.data, (const float*)b.data, (float*)c.data, off, 0, batch};
+  all.lda = (int)(trans_a ? m : k);
+  all.ldb = (int)(trans_b ? k : n);
+  if (all.lda < 1) all.lda = 1;
+  if (all.ldb < 1) all.ldb = 1;
+  if (all.ldc < 1) all.ldc = 1;
+  if (!run_batch_parallel(&all, batch)) run_range(&all);
   return NULL;
 }
