@@ -12,6 +12,7 @@ export { renderHtmlReport } from "./report/html.js"
 export { writeReport, type ReportFiles } from "./report/write-report.js"
 export { startDashboard, type Dashboard, type DashboardOptions } from "./dashboard/server.js"
 export { eventLogWriter, eventsFile, parseEventLine, type TimedEvent } from "./events/event-log.js"
+export { initWorkspace, type InitOptions, type InitializedWorkspace } from "./workspace/init-workspace.js"
 export { WorkspaceProfile, readWorkspaceProfile, requireWorkspace, type ResearchWorkspace } from "./workspace/workspace.js"
 export { UserError } from "./user-error.js"
 
