@@ -10,6 +10,7 @@ import {
   softmaxCrossEntropyGradient,
   softmaxCrossEntropyKernels
 } from "./kernels/softmax-cross-entropy.js"
+import { sliceKernel, unpackKernel } from "./kernels/slice.js"
 import { transposeKernel } from "./kernels/transpose.js"
 import { unsortedSegmentSumKernel } from "./kernels/unsorted-segment-sum.js"
 
@@ -69,7 +70,9 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   }
   const stockMatMul = tf.getKernel("BatchMatMul", "wasm")
   const stockTranspose = tf.getKernel("Transpose", "wasm")
-  if (stockMatMul === undefined || stockTranspose === undefined) {
+  const stockSlice = tf.getKernel("Slice", "wasm")
+  const stockUnpack = tf.getKernel("Unpack", "wasm")
+  if (stockMatMul === undefined || stockTranspose === undefined || stockSlice === undefined || stockUnpack === undefined) {
     return {
       installed: false,
       kernels: [],
@@ -90,6 +93,8 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   const configs = [
     batchMatMulKernel(addon, stockMatMul),
     transposeKernel(addon, stockTranspose),
+    sliceKernel(stockSlice, tf.slice_util.parseSliceParams),
+    unpackKernel(stockUnpack),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
   ]
@@ -99,7 +104,7 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
 }
 
 const installedKernelNames = (tf: typeof tfjs) =>
-  ["BatchMatMul", "Transpose", "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad].filter((name) => {
+  ["BatchMatMul", "Transpose", "Slice", "Unpack", "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad].filter((name) => {
     const config = tf.getKernel(name, "wasm")
     return config !== undefined && ours.has(config)
   })
