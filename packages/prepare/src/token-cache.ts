@@ -1,7 +1,7 @@
 // Tokenized documents on disk, so a run never re-tokenizes. Per split:
 //   <split>.tokens  uint16 little-endian token ids, every document starting with BOS
 //   <split>.offsets float64 little-endian document boundaries (docs + 1 entries)
-// Each file is written to `<name>.tmp` and renamed; the manifest is written last, so a
+// Each file is written to `<name>.<pid>.tmp` and renamed; the manifest is written last, so a
 // directory without a valid manifest is never taken for a complete cache.
 import { closeSync, openSync, readSync, renameSync, fstatSync, writeSync } from "node:fs"
 import { join } from "node:path"
@@ -35,7 +35,9 @@ export const writeSplit = async (
   onDoc?: (docs: number) => void
 ): Promise<SplitStats> => {
   const files = splitFiles(dir, split)
-  const fd = openSync(files.tokens + ".tmp", "w")
+  // Per-process temporary names: two prepares racing on one cache cannot mix their bytes.
+  const tmp = { tokens: `${files.tokens}.${process.pid}.tmp`, offsets: `${files.offsets}.${process.pid}.tmp` }
+  const fd = openSync(tmp.tokens, "w")
   const offsets: number[] = [0]
   let total = 0
   let pending = new Uint16Array(FLUSH_TOKENS)
@@ -67,9 +69,9 @@ export const writeSplit = async (
     closeSync(fd)
   }
   onDoc?.(offsets.length - 1)
-  writeAll(files.offsets + ".tmp", new Uint8Array(Float64Array.from(offsets).buffer))
-  renameSync(files.tokens + ".tmp", files.tokens)
-  renameSync(files.offsets + ".tmp", files.offsets)
+  writeAll(tmp.offsets, new Uint8Array(Float64Array.from(offsets).buffer))
+  renameSync(tmp.tokens, files.tokens)
+  renameSync(tmp.offsets, files.offsets)
   return { docs: offsets.length - 1, tokens: total }
 }
 

@@ -2,6 +2,7 @@
 // and the reference split pattern, plain decoding, and the byte length of every token.
 import { Tiktoken } from "tiktoken"
 import { SPECIAL_TOKENS } from "./profiles.js"
+import { PieceTable } from "./piece-table.js"
 import { SPLIT_PATTERN, splitRegex } from "./split-pattern.js"
 
 /** Distinct pieces remembered by the encoder before it starts over (bounds memory). */
@@ -60,37 +61,31 @@ export const createTokenizer = (tokens: ReadonlyArray<Uint8Array>): BpeTokenizer
 
   // tiktoken encodes every regex piece on its own, so encoding = split + BPE per piece. The
   // split runs in JavaScript (the same split: see split-pattern.ts and its test) and each
-  // distinct piece goes through tiktoken once; natural text repeats its pieces, so this is
-  // several times faster than handing tiktoken whole documents.
+  // distinct piece goes through tiktoken once, then is looked up by its position in the text
+  // (no strings built); natural text repeats its pieces, so this is about twice as fast as
+  // handing tiktoken whole documents, and identical (tested).
   const regex = splitRegex()
-  const pieces = new Map<string, Int32Array>()
+  const pieces = new PieceTable(PIECE_CACHE_LIMIT)
   let scratch = new Int32Array(1 << 16)
-  const encodePiece = (piece: string): Int32Array => {
-    let ids = pieces.get(piece)
-    if (ids === undefined) {
-      if (pieces.size >= PIECE_CACHE_LIMIT) pieces.clear()
-      const raw = tiktoken.encode_ordinary(piece)
-      ids = new Int32Array(raw.buffer, raw.byteOffset, raw.length)
-      pieces.set(piece, ids)
-    }
-    return ids
-  }
   const encode = (text: string): Int32Array => {
     let n = 0
     regex.lastIndex = 0
     let m: RegExpExecArray | null
     while ((m = regex.exec(text)) !== null) {
-      const ids = encodePiece(m[0])
-      if (n + ids.length > scratch.length) {
-        const grown = new Int32Array(Math.max(scratch.length * 2, n + ids.length))
+      const start = m.index
+      const end = regex.lastIndex
+      const hash = PieceTable.hash(text, start, end)
+      let e = pieces.find(text, start, end, hash)
+      if (e < 0) e = pieces.add(text, start, end, hash, tiktoken.encode_ordinary(m[0]))
+      const from = pieces.idsStart(e)
+      const count = pieces.idsLength(e)
+      if (n + count > scratch.length) {
+        const grown = new Int32Array(Math.max(scratch.length * 2, n + count))
         grown.set(scratch.subarray(0, n))
         scratch = grown
       }
-      if (ids.length === 1) scratch[n++] = ids[0]!
-      else {
-        scratch.set(ids, n)
-        n += ids.length
-      }
+      const ids = pieces.ids
+      for (let i = 0; i < count; i++) scratch[n++] = ids[from + i]!
     }
     return scratch.slice(0, n)
   }
