@@ -3,6 +3,7 @@
 // decides the research: the model, optimizer and loop all live in the canvas.
 import * as tf from "@tensorflow/tfjs"
 import type { LossModel } from "@autoresearch/core"
+import { softmaxCrossEntropy } from "@autoresearch/fast-kernels"
 
 export { tf }
 
@@ -103,3 +104,11 @@ export const embeddingLookup = (table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor
   const lookup = tf.customGrad(gather as unknown as Parameters<typeof tf.customGrad>[0])
   return lookup(table, ids) as tf.Tensor2D
 }
+
+/**
+ * Per-row cross-entropy (nats) of logits [N, V] soft-capped as softCap * tanh(logits / softCap),
+ * against targets [N]: one fused kernel when @autoresearch/fast-kernels installed it, the same
+ * math in stock tfjs ops otherwise. Differentiable either way.
+ */
+export const crossEntropy = (logits: tf.Tensor2D, targets: tf.Tensor1D, softCap = 0): tf.Tensor1D =>
+  softmaxCrossEntropy(tf, logits, targets, { softCap })

@@ -1,7 +1,7 @@
 // The canvas: a GPT, its optimizer (Muon + AdamW) and the training loop, in one file.
 // Everything here may change. The harness (fixed) calls `train(ctx)`, stops you at the time
 // budget through `ctx.endStep`, and scores the returned model with the fixed val_bpb.
-import { tf, embeddingLookup, type CanvasContext, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
+import { tf, crossEntropy, embeddingLookup, type CanvasContext, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
 
 // ---------------------------------------------------------------------------------------------
 // Hyper-parameters (sized for the `cpu` profile: a tiny model that learns in a minute on 2 cores)
@@ -171,7 +171,7 @@ const attention = (model: GPT, block: Block, layer: number, x: tf.Tensor2D, ids:
 
 const mlp = (block: Block, x: tf.Tensor2D) => tf.matMul(tf.square(tf.relu(tf.matMul(x, block.fc))), block.proj)
 
-/** Logits [B*T, vocab] in float32, soft-capped at 15. */
+/** Logits [B*T, vocab] in float32, before the soft cap (applied inside the loss). */
 export const forward = (model: GPT, ids: tf.Tensor1D, B: number, T: number): tf.Tensor2D => {
   let x = rmsNorm(embeddingLookup(model.wte, ids))
   const x0 = x
@@ -182,17 +182,12 @@ export const forward = (model: GPT, ids: tf.Tensor1D, B: number, T: number): tf.
     x = tf.add(x, attention(model, block, i, rmsNorm(x), ids, B, T))
     x = tf.add(x, mlp(block, rmsNorm(x)))
   })
-  const logits = tf.matMul(rmsNorm(x), model.lmHead)
-  return tf.mul(15, tf.tanh(tf.div(logits, 15))) as tf.Tensor2D
+  return tf.matMul(rmsNorm(x), model.lmHead)
 }
 
-/** Cross-entropy in nats per target token, [B*T]. */
-export const perTokenLoss = (model: GPT, inputs: Int32Array, targets: Int32Array, B: number, T: number): tf.Tensor1D => {
-  const logits = forward(model, tf.tensor1d(inputs, "int32"), B, T)
-  const logp = tf.logSoftmax(logits)
-  const picked = tf.sum(tf.mul(tf.oneHot(tf.tensor1d(targets, "int32"), model.config.vocabSize), logp), -1)
-  return tf.neg(picked) as tf.Tensor1D
-}
+/** Cross-entropy in nats per target token, [B*T], of logits soft-capped at 15 (15 tanh(z/15)). */
+export const perTokenLoss = (model: GPT, inputs: Int32Array, targets: Int32Array, B: number, T: number): tf.Tensor1D =>
+  crossEntropy(forward(model, tf.tensor1d(inputs, "int32"), B, T), tf.tensor1d(targets, "int32"), 15)
 
 export const countParams = (model: GPT) => allParams(model).reduce((n, p) => n + p.size, 0)
 

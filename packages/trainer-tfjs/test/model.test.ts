@@ -13,6 +13,7 @@ import {
   type GPTConfig
 } from "../templates/train.js"
 import { randomTokens, rng, useWasm } from "./tf-setup.js"
+import { installFastKernels } from "@autoresearch/fast-kernels"
 
 beforeAll(useWasm)
 
@@ -40,36 +41,40 @@ describe("the template GPT", () => {
     expect(() => windowSizes("SXL", 3, 8)).toThrow(/only S and L/)
   })
 
-  it("has gradients that match central finite differences, per parameter tensor", () => {
-    const next = rng(1)
-    const model = createGPT(tiny([4, 8]))
-    randomise(model, next)
-    const B = 2
-    const inputs = randomTokens(B * T, V, next)
-    const targets = randomTokens(B * T, V, next)
-    const loss = () => tf.mean(perTokenLoss(model, inputs, targets, B, T)) as tf.Scalar
-    const { grads } = tf.variableGrads(loss)
-    const variables = Object.values(tf.engine().registeredVariables).filter((v) => v.trainable && grads[v.name])
-    expect(variables.length).toBeGreaterThanOrEqual(12)
-    const eps = 1e-2
-    for (const v of variables) {
-      // A unit-norm direction: the step stays small next to ReLU's kink and the attention softmax.
-      const raw = tf.randomNormal(v.shape, 0, 1, "float32", Math.floor(next() * 1e6))
-      const direction = tf.div(raw, tf.norm(raw))
-      const original = v.clone()
-      const at = (sign: number) => {
-        v.assign(tf.add(original, tf.mul(direction, sign * eps)))
-        return tf.tidy(() => loss().dataSync()[0]!)
+  // The second case installs the fast kernels (the harness's wasm path) for the rest of the file.
+  for (const kernels of ["stock wasm kernels", "the fast kernels"]) {
+    it(`has gradients that match central finite differences, per parameter tensor (${kernels})`, (ctx) => {
+      if (kernels === "the fast kernels" && !installFastKernels(tf, { log: () => undefined }).installed) ctx.skip()
+      const next = rng(1)
+      const model = createGPT(tiny([4, 8]))
+      randomise(model, next)
+      const B = 2
+      const inputs = randomTokens(B * T, V, next)
+      const targets = randomTokens(B * T, V, next)
+      const loss = () => tf.mean(perTokenLoss(model, inputs, targets, B, T)) as tf.Scalar
+      const { grads } = tf.variableGrads(loss)
+      const variables = Object.values(tf.engine().registeredVariables).filter((v) => v.trainable && grads[v.name])
+      expect(variables.length).toBeGreaterThanOrEqual(12)
+      const eps = 1e-2
+      for (const v of variables) {
+        // A unit-norm direction: the step stays small next to ReLU's kink and the attention softmax.
+        const raw = tf.randomNormal(v.shape, 0, 1, "float32", Math.floor(next() * 1e6))
+        const direction = tf.div(raw, tf.norm(raw))
+        const original = v.clone()
+        const at = (sign: number) => {
+          v.assign(tf.add(original, tf.mul(direction, sign * eps)))
+          return tf.tidy(() => loss().dataSync()[0]!)
+        }
+        const numeric = (at(1) - at(-1)) / (2 * eps)
+        v.assign(original)
+        const analytic = tf.sum(tf.mul(grads[v.name]!, direction)).dataSync()[0]!
+        expect(Math.abs(numeric - analytic), `${v.name}: ${numeric} vs ${analytic}`).toBeLessThan(
+          0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 1e-3
+        )
+        tf.dispose([original, direction, raw])
       }
-      const numeric = (at(1) - at(-1)) / (2 * eps)
-      v.assign(original)
-      const analytic = tf.sum(tf.mul(grads[v.name]!, direction)).dataSync()[0]!
-      expect(Math.abs(numeric - analytic), `${v.name}: ${numeric} vs ${analytic}`).toBeLessThan(
-        0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 1e-3
-      )
-      tf.dispose([original, direction, raw])
-    }
-  })
+    })
+  }
 
   it("RoPE preserves the norm of every head vector", () => {
     const x = tf.randomNormal([2, 3, 5, 8], 0, 1, "float32", 7) as tf.Tensor4D

@@ -79,6 +79,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   if (typeof canvasModule.default !== "function")
     throw new RunCrashed("error", `${config.canvas} must export default async function train(ctx)`)
   const train = canvasModule.default as Canvas
+  io.log(`ready: ${process.uptime().toFixed(1)} s after start (node, tsx, tf, data, canvas)`)
 
   // The clock: the first WARMUP_STEPS steps do not count; the budget is checked after each step.
   const budget = config.budgetSeconds
@@ -97,7 +98,10 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
     }
     memory.sample()
     if (clockStart === undefined) {
-      if (steps >= WARMUP_STEPS) clockStart = performance.now()
+      if (steps >= WARMUP_STEPS) {
+        clockStart = performance.now()
+        io.log(`warm-up: ${WARMUP_STEPS} steps done ${process.uptime().toFixed(1)} s after start (not counted)`)
+      }
     } else {
       countedTokens += tokens
       trainingSeconds = elapsed()
@@ -138,6 +142,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   if (diverged) throw new RunCrashed("nan", `FAIL: ${diverged}`)
   if (typeof model?.perTokenLoss !== "function") throw new RunCrashed("error", "train(ctx) must return a model with perTokenLoss")
 
+  const evaluationStart = performance.now()
   assertIntact(config, "after training")
   const probe = env.valLoader(2, env.profile.maxSeqLen).next()
   const violation = await causalityViolation(
@@ -149,6 +154,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
 
   const evaluation = await env.evaluateBpb(model)
   memory.sample()
+  io.log(`evaluation: ${((performance.now() - evaluationStart) / 1000).toFixed(1)} s (integrity checks, causality probe, val_bpb on ${evaluation.tokens} tokens)`)
   model.dispose?.()
   if (!Number.isFinite(evaluation.valBpb)) throw new RunCrashed("nan", `FAIL: val_bpb is ${evaluation.valBpb}`)
 
