@@ -249,10 +249,10 @@ const build = async (dir: string, r: Resolved): Promise<PreparedEnvironment> => 
 
   r.progress({ _tag: "Phase", phase: "tokenize", message: "tokenizing the validation and training splits" })
   const val = await writeSplit(dir, "val", corpus.docs("val"), tokenizer, (docs) =>
-    r.progress({ _tag: "Tokenizing", split: "val", docs, totalDocs: undefined })
+    r.progress({ _tag: "Tokenizing", split: "val", docs, totalDocs: corpus.docCount?.("val") })
   )
   const train = await writeSplit(dir, "train", corpus.docs("train"), tokenizer, (docs) =>
-    r.progress({ _tag: "Tokenizing", split: "train", docs, totalDocs: undefined })
+    r.progress({ _tag: "Tokenizing", split: "train", docs, totalDocs: corpus.docCount?.("train") })
   )
   if (train.docs === 0) {
     throw new PrepareError({

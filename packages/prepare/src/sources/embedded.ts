@@ -76,6 +76,7 @@ export const embeddedCorpus = (): Corpus => {
     key: "embedded-v1",
     description: "the embedded corpus (State of the Union addresses and Moby Dick)",
     valRule: `every ${VAL_EVERY}th address or chapter (index % ${VAL_EVERY} == ${VAL_EVERY - 1})`,
+    docCount: (which: Split) => load()[which].length,
     docs: (which: Split) => ({
       async *[Symbol.asyncIterator]() {
         yield load()[which]

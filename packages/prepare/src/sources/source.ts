@@ -37,6 +37,8 @@ export interface Corpus {
   readonly description: string
   /** How the validation split is chosen, in words (for errors and docs). */
   readonly valRule: string
+  /** Documents in a split when known without reading it (for progress bars). */
+  readonly docCount?: (split: Split) => number | undefined
   /** The documents of one split, in their fixed order, a batch (a file, a shard) at a time. */
   readonly docs: (split: Split) => AsyncIterable<ReadonlyArray<string>>
 }
