@@ -10,6 +10,7 @@ import {
   softmaxCrossEntropyGradient,
   softmaxCrossEntropyKernels
 } from "./kernels/softmax-cross-entropy.js"
+import { identityKernel } from "./kernels/identity.js"
 import { sliceKernel, unpackKernel } from "./kernels/slice.js"
 import { transposeKernel } from "./kernels/transpose.js"
 import { unsortedSegmentSumKernel } from "./kernels/unsorted-segment-sum.js"
@@ -68,18 +69,15 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   if (process.env.AUTORESEARCH_FAST_KERNELS === "0") {
     return { installed: false, kernels: [], reason: "disabled by AUTORESEARCH_FAST_KERNELS=0" }
   }
-  const stockMatMul = tf.getKernel("BatchMatMul", "wasm")
-  const stockTranspose = tf.getKernel("Transpose", "wasm")
-  const stockSlice = tf.getKernel("Slice", "wasm")
-  const stockUnpack = tf.getKernel("Unpack", "wasm")
-  if (stockMatMul === undefined || stockTranspose === undefined || stockSlice === undefined || stockUnpack === undefined) {
+  const stock = stockKernels(tf)
+  if (stock === undefined) {
     return {
       installed: false,
       kernels: [],
       reason: "the wasm backend is not loaded: import '@tensorflow/tfjs-backend-wasm' before installFastKernels"
     }
   }
-  if (ours.has(stockMatMul)) {
+  if (ours.has(stock.BatchMatMul)) {
     return { installed: true, kernels: installedKernelNames(tf) }
   }
   const load = (options.loadAddon ?? loadNativeKernels)()
@@ -91,10 +89,11 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   }
   const { addon } = load
   const configs = [
-    batchMatMulKernel(addon, stockMatMul),
-    transposeKernel(addon, stockTranspose),
-    sliceKernel(stockSlice, tf.slice_util.parseSliceParams),
-    unpackKernel(stockUnpack),
+    batchMatMulKernel(addon, stock.BatchMatMul),
+    transposeKernel(addon, stock.Transpose),
+    sliceKernel(stock.Slice, tf.slice_util.parseSliceParams),
+    unpackKernel(stock.Unpack),
+    identityKernel(stock.Identity),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
   ]
@@ -103,8 +102,20 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   return { installed: true, kernels: configs.map((config) => config.kernelName) }
 }
 
+const replacedStockKernels = ["BatchMatMul", "Transpose", "Slice", "Unpack", "Identity"] as const
+
+/** The stock wasm kernels we wrap, or undefined when the wasm backend is not loaded. */
+const stockKernels = (tf: typeof tfjs) => {
+  const configs = replacedStockKernels.map((name) => tf.getKernel(name, "wasm"))
+  if (configs.some((config) => config === undefined)) return undefined
+  return Object.fromEntries(replacedStockKernels.map((name, i) => [name, configs[i]!])) as Record<
+    (typeof replacedStockKernels)[number],
+    KernelConfig
+  >
+}
+
 const installedKernelNames = (tf: typeof tfjs) =>
-  ["BatchMatMul", "Transpose", "Slice", "Unpack", "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad].filter((name) => {
+  [...replacedStockKernels, "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad].filter((name) => {
     const config = tf.getKernel(name, "wasm")
     return config !== undefined && ours.has(config)
   })
