@@ -101,15 +101,18 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
     mkdirSync(logsDir, { recursive: true })
 
     // The state, all derived from the records (and re-derived the same way on a resume).
-    const startCommit = records[0]?.parent ?? head
+    // Until something is kept the base is HEAD, so a person's fix of a failing baseline,
+    // committed on the run branch, is what the next session measures.
+    const resumedAfter = records.length
     let best = bestOf(records)
-    const bestCommit = () => best?.commit ?? startCommit
+    const bestCommit = () => best?.commit ?? head
     const noiseStd = () => records.find((r) => r.noise !== undefined)?.noise?.std ?? 0
     const threshold = () => keepThreshold(config.minDelta, config.noiseZ * noiseStd())
     const totalCost = () => records.reduce((sum, r) => sum + r.costUsd, 0)
+    /** Failures in a row in this session (a restart is a person's decision to try again). */
     const consecutiveFailures = () => {
       let n = 0
-      for (let i = records.length - 1; i >= 0 && isFailure(records[i]!); i--) n++
+      for (let i = records.length - 1; i >= resumedAfter && isFailure(records[i]!); i--) n++
       return n
     }
 
@@ -124,7 +127,7 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
     yield* events.publish({
       _tag: "LoopStarted",
       tag: config.tag,
-      resumedAfter: records.length,
+      resumedAfter,
       bestCommit: bestCommit(),
       bestBpb: best?.metrics?.valBpb
     })
@@ -144,7 +147,7 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
         return `reached maxDurationSeconds (${config.maxDurationSeconds})`
       }
       if (config.maxCostUsd !== undefined && totalCost() >= config.maxCostUsd) return `reached maxCostUsd ($${config.maxCostUsd})`
-      const last = records.at(-1)
+      const last = records.length > resumedAfter ? records.at(-1) : undefined
       if (last?.baseline && last.status !== "keep") {
         return `the unchanged baseline failed (${last.decisionReason}); fix the canvas or the trainer, see ${join(logsDir, `${last.id}.log`)}`
       }

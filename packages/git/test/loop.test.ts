@@ -155,6 +155,21 @@ describe("the research loop on a real git workspace", () => {
     expect(head(dir)).toBe(recs[3]!.commit)
   })
 
+  it("a failed baseline stops the loop; after a committed fix the next session measures it again", async () => {
+    const dir = makeRepo()
+    const first = await runLoop({ dir, config: { maxExperiments: 5 }, agent: [], trainer: [{ crash: "error", message: "canvas does not compile" }] })
+    expect((await first.promise).stopReason).toMatch(/the unchanged baseline failed \(error: canvas does not compile\).*logs\/1\.log/)
+    writeFileSync(join(dir, "train.ts"), `${CANVAS}// fixed\n`)
+    git(dir, "commit", "-q", "-am", "fix the canvas")
+    const fixed = head(dir)
+    const second = await runLoop({ dir, config: { maxExperiments: 2 }, agent: [], trainer: [1] })
+    expect((await second.promise).stopReason).toBe("reached maxExperiments (2)")
+    expect(records(dir).map((r) => [r.id, r.baseline, r.status, r.commit === fixed])).toEqual([
+      [1, true, "crash", false],
+      [2, true, "keep", true]
+    ])
+  })
+
   it("stops at maxCostUsd", async () => {
     const dir = makeRepo()
     const { promise } = await runLoop({
