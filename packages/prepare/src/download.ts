@@ -14,6 +14,8 @@ export interface DownloadOptions {
   readonly onBytes?: (bytes: number, totalBytes: number | undefined, done: boolean) => void
 }
 
+const STALL_MS = 60_000
+
 /** A failure no retry can fix (e.g. 404). */
 class FatalHttp extends Error {}
 /** The server answered, but not with the file. */
@@ -37,6 +39,8 @@ const get = (url: string, headers: Record<string, string>, redirects = 5): Promi
       resolve(response)
     })
     request.on("error", reject)
+    // A stalled connection counts as a dropped one (the partial file is kept for the retry).
+    request.setTimeout(STALL_MS, () => request.destroy(new Error(`no data for ${STALL_MS / 1000} s`)))
   })
 
 const attempt = async (url: string, dest: string, tmp: string, options: DownloadOptions) => {
