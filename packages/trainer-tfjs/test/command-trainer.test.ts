@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -9,15 +9,16 @@ import { CommandTrainer, formatSummary, parseSummary } from "../src/index.js"
 
 const script = fileURLToPath(new URL("./fixtures/fake_train.py", import.meta.url))
 
-const runScript = (mode: string, deadline?: number): Promise<RunReport> => {
+const runScript = async (mode: string, deadline?: number): Promise<RunReport> => {
   const dir = mkdtempSync(join(tmpdir(), "command-trainer-"))
-  return Effect.runPromise(
-    Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, logFile: join(dir, "run.log") })).pipe(
-      Effect.provide(
-        CommandTrainer.layer({ command: "python3", args: [script, mode], ...(deadline ? { deadlineSeconds: () => deadline } : {}) })
-      )
+  const trainer = CommandTrainer.layer({ command: "python3", args: [script, mode], ...(deadline ? { deadlineSeconds: () => deadline } : {}) })
+  try {
+    return await Effect.runPromise(
+      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, logFile: join(dir, "run.log") })).pipe(Effect.provide(trainer))
     )
-  )
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 describe("the summary block", () => {

@@ -3,17 +3,18 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunReport, Trainer, type TrainingProgress } from "@autoresearch/core"
 import type { PreparedEnvironment } from "@autoresearch/prepare"
 import { canvasTemplatePath, groupAlive, TfjsTrainer, unigramBpb } from "../src/index.js"
-import { privatePrepared, uniformModel, workspaceWith } from "./fixtures/prepared.js"
+import { privatePrepared, removeFixtures, uniformModel, workspaceWith } from "./fixtures/prepared.js"
 
 let cacheDir: string
 let env: PreparedEnvironment
 beforeAll(async () => {
   ;({ cacheDir, env } = await privatePrepared())
 }, 120_000)
+afterAll(removeFixtures)
 
 const header = `import type { CanvasContext, TrainedModel } from "@autoresearch/trainer-tfjs/canvas"\n`
 
