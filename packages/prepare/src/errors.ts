@@ -19,5 +19,3 @@ export class PrepareError extends Data.TaggedError("PrepareError")<{
   readonly hint?: string
   readonly cause?: unknown
 }> {}
-
-export const isPrepareError = (u: unknown): u is PrepareError => u instanceof PrepareError

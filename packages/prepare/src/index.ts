@@ -1,5 +1,5 @@
 export { profiles, profileNames, SPECIAL_TOKENS, type Profile, type ProfileName } from "./profiles.js"
-export { PrepareError, isPrepareError, type PrepareFailure } from "./errors.js"
+export { PrepareError, type PrepareFailure } from "./errors.js"
 export type { PrepareProgress, PreparePhase, ProgressListener } from "./progress.js"
 export { DataSourceConfig, VAL_EVERY, type Corpus, type Split } from "./sources/source.js"
 export { embeddedCorpus, embeddedDocuments, toPassages, PASSAGE_CHARS } from "./sources/embedded.js"

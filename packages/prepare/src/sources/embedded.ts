@@ -73,6 +73,7 @@ export const embeddedCorpus = (): Corpus => {
     return split
   }
   return {
+    // Bump the version whenever the documents could change (passage rule, val rule, order).
     key: "embedded-v1",
     description: "the embedded corpus (State of the Union addresses and Moby Dick)",
     valRule: `every ${VAL_EVERY}th address or chapter (index % ${VAL_EVERY} == ${VAL_EVERY - 1})`,
