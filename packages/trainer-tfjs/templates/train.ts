@@ -378,23 +378,23 @@ export const trainingStep = (
       () => tf.div(tf.mean(perTokenLoss(model, mb.inputs, mb.targets, B, T)), microBatches.length) as tf.Scalar,
       params
     )
-    const next = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, total[k] ? tf.add(total[k]!, g) : g]))
-    for (const [k, g] of Object.entries(grads)) if (next[k] !== g) g.dispose()
-    Object.values(total).forEach((t) => t.dispose())
-    const nextLoss = tf.add(lossSum, value) as tf.Scalar
-    lossSum.dispose()
-    value.dispose()
-    total = next
-    lossSum = nextLoss
+    const summed = tf.tidy(() => mapValues(grads, (g, k) => (total[k] ? tf.add(total[k]!, g) : g.clone())))
+    const loss = tf.tidy(() => tf.add(lossSum, value) as tf.Scalar)
+    tf.dispose([...Object.values(grads), ...Object.values(total), value, lossSum])
+    total = summed
+    lossSum = loss
   }
   opt.step += 1
   const lrm = lrMultiplier(progress)
   for (const a of opt.adam) adamStep(a, total[a.param.name]!, opt.step, lrm)
   const settings = { lr: MATRIX_LR * lrm, momentum: muonMomentum(opt.step - 1), weightDecay: WEIGHT_DECAY * (1 - progress), beta2: 0.95 }
   for (const group of opt.muon) muonStep(group, group.params.map((p) => total[p.name]!), settings)
-  Object.values(total).forEach((t) => t.dispose())
+  tf.dispose(Object.values(total))
   return lossSum
 }
+
+const mapValues = (map: tf.NamedTensorMap, fn: (t: tf.Tensor, key: string) => tf.Tensor): tf.NamedTensorMap =>
+  Object.fromEntries(Object.entries(map).map(([k, t]) => [k, fn(t, k)]))
 
 export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
   const T = ctx.profile.maxSeqLen
