@@ -422,7 +422,17 @@ export interface RunResearchOptions extends LoopConfigInput, LoopOptions {
  */
 export const runResearch = async (options: RunResearchOptions): Promise<Summary> => {
   const { agent, trainer, store, workspace, onEvent, signal, killSignal, runDir, programFile, ...config } = options
-  const layer = Layer.mergeAll(agent, trainer, store, workspace, ResearchEvents.layer(onEvent))
+  // A listener that throws must not end the night: it is reported and the loop goes on.
+  const listener =
+    onEvent &&
+    ((event: ResearchEvent) => {
+      try {
+        onEvent(event)
+      } catch (error) {
+        console.error(`autoresearch: an onEvent listener threw on ${event._tag}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    })
+  const layer = Layer.mergeAll(agent, trainer, store, workspace, ResearchEvents.layer(listener))
   const exit = await Effect.runPromiseExit(ResearchLoop.run(config, { signal, killSignal, runDir, programFile }).pipe(Effect.provide(layer)))
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)

@@ -2,7 +2,7 @@
 // each time; afterwards nothing is lost or duplicated, the files parse, the workspace is at the
 // best commit and no trainer process is left behind.
 import { execFileSync, spawn } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -55,10 +55,21 @@ const until = async (check: () => boolean, ms: number) => {
   return true
 }
 
-const trainersOf = (dir: string) =>
-  execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
-    .split("\n")
-    .filter((line) => line.includes("fake-train.mjs") && line.includes(dir))
+/** Command lines of live trainer doubles for this repo (from /proc; `ps` where there is none). */
+const trainersOf = (dir: string): Array<string> => {
+  const lines = existsSync("/proc/self/cmdline")
+    ? readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry))
+        .map((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")
+          } catch {
+            return "" // the process ended while we looked
+          }
+        })
+    : execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n")
+  return lines.filter((line) => line.includes("fake-train.mjs") && line.includes(dir))
+}
 
 const makeRepo = () => {
   const dir = mkdtempSync(join(tmpdir(), "ar-kill-"))

@@ -170,6 +170,28 @@ describe("the research loop on a real git workspace", () => {
     ])
   })
 
+  it("a listener that throws does not stop the loop", async () => {
+    const dir = makeRepo()
+    const errors: Array<unknown> = []
+    const original = console.error
+    console.error = (...args: Array<unknown>) => errors.push(args.join(" "))
+    try {
+      const { promise } = await runLoop({
+        dir,
+        config: { maxExperiments: 2 },
+        agent: [{ description: "lr", edits: [edit("lr = 0.01", "lr = 0.02")] }],
+        trainer: [1, 0.9],
+        onEvent: (event) => {
+          if (event._tag === "ExperimentStarted") throw new Error("listener bug")
+        }
+      })
+      expect((await promise).experiments).toBe(2)
+    } finally {
+      console.error = original
+    }
+    expect(errors[0]).toMatch(/an onEvent listener threw on ExperimentStarted: listener bug/)
+  })
+
   it("stops at maxCostUsd", async () => {
     const dir = makeRepo()
     const { promise } = await runLoop({
