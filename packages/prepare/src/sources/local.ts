@@ -83,11 +83,11 @@ export const localCorpus = (config: { readonly dir: string; readonly valFile?: s
       async *[Symbol.asyncIterator]() {
         let index = 0
         for (const name of files) {
-          const docs = await readDocuments(join(dir, name))
           if (config.valFile !== undefined) {
-            if ((name === config.valFile) === (split === "val")) yield docs
+            if ((name === config.valFile) === (split === "val")) yield await readDocuments(join(dir, name))
             continue
           }
+          const docs = await readDocuments(join(dir, name))
           const picked = docs.filter((_, i) => isValIndex(index + i) === (split === "val"))
           index += docs.length
           if (picked.length > 0) yield picked
