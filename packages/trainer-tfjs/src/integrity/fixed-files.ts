@@ -27,8 +27,14 @@ const packageRoot = (fileInside: string) => {
   return dir
 }
 
-/** The code files of a package: package.json plus everything under src/ and dist/. */
-const packageCode = (root: string) => [join(root, "package.json"), ...filesUnder(join(root, "src")), ...filesUnder(join(root, "dist"))]
+/**
+ * The code files of a package that run: package.json plus src/ when the SDK runs from its
+ * TypeScript sources (the monorepo), dist/ when it runs built.
+ */
+const packageCode = (root: string) => [
+  join(root, "package.json"),
+  ...filesUnder(join(root, import.meta.url.endsWith(".ts") ? "src" : "dist"))
+]
 
 /** Where a dependency of this package is installed (node_modules lookup, as Node does it). */
 const dependencyRoot = (from: string, name: string) => {
