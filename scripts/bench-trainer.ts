@@ -6,11 +6,15 @@
 //   3. tokens/s and time per step of the canvas's training step at the `cpu` profile (real
 //      batches) and at the probe config of PERFORMANCE-NOTES.md (synthetic tokens).
 // With --json the last line is one JSON object. `measureProbe` is exported for comparisons.
+// --peer also trains the PyTorch probe (scripts/peer_probe.py) when torch is importable and
+// prints its tokens/s and our probe's ratio to it ("peerTokensPerSec", "ratio" in --json).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { loadPrepared, prepare, type PreparedEnvironment } from "../packages/prepare/src/index.js"
+import { runPeerProbe } from "../packages/fast-kernels/bench/peer.js"
 import { tf } from "../packages/trainer-tfjs/src/canvas.js"
 import {
   canvasTemplatePath,
@@ -94,7 +98,7 @@ export const budgetRun = async (budgetSeconds: number) => {
 
 const main = async () => {
   const { values } = parseArgs({
-    options: { json: { type: "boolean" }, budget: { type: "string", default: "60" }, steps: { type: "string", default: "5" } }
+    options: { json: { type: "boolean" }, peer: { type: "boolean" }, budget: { type: "string", default: "60" }, steps: { type: "string", default: "5" } }
   })
   const budgetSeconds = Number(values.budget)
   const steps = Number(values.steps)
@@ -109,6 +113,8 @@ const main = async () => {
   const kernels = backend.name === "wasm" ? await installFastKernelsIfPresent() : "fast kernels: n/a"
   const profile = await measureProfile(env, steps)
   const probe = await measureProbe(Math.max(2, Math.ceil(steps / 2)))
+  const peerRun = values.peer ? runPeerProbe(join(dirname(fileURLToPath(import.meta.url)), "peer_probe.py")) : undefined
+  const peer = peerRun && "peer" in peerRun ? peerRun.peer : undefined
 
   const overhead = run.totalSeconds - run.trainingSeconds
   const rows: Array<[string, string]> = [
@@ -116,6 +122,14 @@ const main = async () => {
     ["backend (harness run)", run.backend ?? "?"],
     [`cpu profile: tokens/s`, `${profile.tokensPerSec.toFixed(0)} (${(profile.secondsPerStep * 1000).toFixed(0)} ms/step, ${(profile.params / 1e6).toFixed(2)} M params)`],
     [`probe config: tokens/s`, `${probe.tokensPerSec.toFixed(0)} (${(probe.secondsPerStep * 1000).toFixed(0)} ms/step, ${(probe.params / 1e6).toFixed(2)} M params)`],
+    ...(peerRun === undefined
+      ? []
+      : peer === undefined
+        ? [["PyTorch peer", `unavailable: ${"reason" in peerRun ? peerRun.reason : ""}`] as [string, string]]
+        : [
+            ["PyTorch probe: tokens/s", `${peer.tokensPerSec.toFixed(0)} (${(peer.stepSeconds * 1000).toFixed(0)} ms/step, ${(peer.parameters / 1e6).toFixed(2)} M params, ${peer.engine}, ${peer.threads} thread(s))`] as [string, string],
+            ["ours / PyTorch (probe)", (probe.tokensPerSec / peer.tokensPerSec).toFixed(2)] as [string, string]
+          ]),
     [`val_bpb after ${budgetSeconds} s`, run.valBpb.toFixed(6)],
     ["unigram val_bpb", unigram.toFixed(6)],
     ["steps / tokens", `${run.numSteps} / ${(run.totalTokensM * 1e6).toFixed(0)}`],
@@ -134,7 +148,8 @@ const main = async () => {
         valBpb60s: run.valBpb,
         unigramBpb: unigram,
         overheadSeconds: overhead,
-        budgetSeconds
+        budgetSeconds,
+        ...(peer === undefined ? {} : { peerTokensPerSec: peer.tokensPerSec, ratio: probe.tokensPerSec / peer.tokensPerSec })
       })
     )
 }

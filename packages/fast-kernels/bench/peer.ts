@@ -1,0 +1,23 @@
+// Runs the PyTorch peer of the probe model (scripts/peer_probe.py) when a python3 with torch
+// exists, for benchmarks that print our tokens/s next to PyTorch's on the same machine.
+import { findPython, runPythonJson } from "./python.js"
+
+export interface PeerResult {
+  readonly engine: string
+  readonly threads: number
+  readonly parameters: number
+  readonly tokensPerSec: number
+  readonly stepSeconds: number
+}
+
+export type PeerRun = { readonly peer: PeerResult } | { readonly reason: string }
+
+export const runPeerProbe = (script: string, steps = 5): PeerRun => {
+  const python = findPython("torch")
+  if (python === undefined) return { reason: "no python3 with torch (Debian: apt install python3-torch; or set AUTORESEARCH_PYTHON)" }
+  try {
+    return { peer: runPythonJson<PeerResult>(python, [script, "--json", "--steps", String(steps)]) }
+  } catch (error) {
+    return { reason: (error as Error).message }
+  }
+}
