@@ -32,8 +32,8 @@ export const runCommand: Command = {
     json: { type: "boolean", description: "print the run's summary as one JSON object at the end" }
   },
   details: [
-    "Ctrl-C once: finish cleanly now (the running experiment is dropped, the workspace is left at the",
-    "best commit); twice: kill the running training at once. Run again with the same --tag to resume.",
+    "Ctrl-C once: finish the running experiment, record it and stop with the workspace at the best",
+    "commit; twice: kill the running training at once (unrecorded). The same --tag resumes the run.",
     "Exit codes: 0 stopped at a limit, 2 bad option, 3 workspace not ready, 130 interrupted."
   ],
   run: async ({ values, io }) => {
@@ -100,7 +100,7 @@ export const runCommand: Command = {
     const dashboard = values.dashboard === true ? await startDashboard({ workspace: resolved.dir, tag: resolved.tag, port }) : undefined
     if (dashboard !== undefined) err.print(`dashboard: ${dashboard.url}`)
     const interrupts = onInterrupt((stage) =>
-      err.print(stage === "stopping" ? "interrupted: stopping now at the best commit (Ctrl-C again to kill the running training at once)" : "killing the running experiment")
+      err.print(stage === "stopping" ? "interrupted: finishing the running experiment, then stopping at the best commit (Ctrl-C again to kill it now)" : "killing the running experiment now")
     )
     try {
       const summary = await runResearch({ ...options, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal, killSignal: interrupts.interrupt.killSignal })
