@@ -1,11 +1,15 @@
 // sgemm throughput: our BatchMatMul kernel (tfjs wasm + native BLAS, through tf.matMul), the
 // addon's sgemm called directly, and the machine's BLAS through numpy, on the same shapes.
 // Prints a table; with --json the last line is one JSON object. --stock adds tfjs's stock
-// wasm kernel (slow: seconds per product); --threads=N pins the BLAS threads (ours and numpy's).
+// wasm kernel (slow: seconds per product); --threads=N pins the BLAS threads (ours and numpy's);
+// --probe adds the probe model's training tokens/s against its PyTorch twin (probe-bench.ts).
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { cpus } from "node:os"
 import { installFastKernels, loadNativeKernels, uninstallFastKernels, type NativeKernels } from "../src/index.js"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { compareProbe, type ProbeComparison } from "./probe-bench.js"
 import { findPython, runPythonJson } from "./python.js"
 
 interface GemmCase {
@@ -164,10 +168,23 @@ export const runKernelBenchmark = async (argv: ReadonlyArray<string>) => {
       `| ${row.case} | ${fmt(row.ours)} | ${fmt(row.blas)} | ${ratio(row.ours, row.blas)} | ${fmt(row.numpy)} | ${ratio(row.ours, row.numpy)} |${withStock ? ` ${fmt(row.stock)} |` : ""}`
     )
   }
+  let probe: ProbeComparison | undefined
+  if (argv.includes("--probe")) {
+    installFastKernels(tf)
+    const peerScript = join(dirname(fileURLToPath(import.meta.url)), "../../../scripts/peer_probe.py")
+    probe = compareProbe(tf, peerScript, option("probe-rounds", 2), option("probe-steps", 4))
+    console.log(`\nprobe training step (vocab 8192, seq 256, batch 8, width 256, 4 layers; ${(probe.oursParameters / 1e6).toFixed(2)} M parameters)`)
+    console.log("| engine | tokens/s | vs PyTorch |")
+    console.log("|---|---|---|")
+    console.log(`| ours: tfjs wasm + fast kernels (BLAS threads: ${machine.blasThreads}) | ${probe.oursTokensPerSec.toFixed(0)} | ${probe.ratio?.toFixed(2) ?? "–"} |`)
+    if (probe.peer) console.log(`| ${probe.peer.engine}, ${probe.peer.threads} thread(s) | ${probe.peer.tokensPerSec.toFixed(0)} | 1.00 |`)
+    else console.log(`| PyTorch | unavailable: ${probe.peerReason} | – |`)
+  }
   if (json) {
     console.log(
       JSON.stringify({
         machine,
+        ...(probe ? { probe } : {}),
         gflops: rows.map((row) => ({ ...row, ratio: row.ours / row.blas, numpyRatio: row.numpy ? row.ours / row.numpy : null }))
       })
     )
