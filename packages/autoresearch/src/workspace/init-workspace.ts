@@ -2,11 +2,11 @@
 // profile record, in a fresh git repository with a first commit. Refuses the SDK's own
 // repository and a directory that already is a workspace.
 import { execFileSync } from "node:child_process"
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs"
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { UserError } from "../user-error.js"
 import { defaultProgram } from "./default-program.js"
-import { canvasTemplate, isInside, sdkCheckout, trainerPackageDir } from "./sdk-paths.js"
+import { canvasTemplate, isInside, sdkCheckout } from "./sdk-paths.js"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, type WorkspaceProfile } from "./workspace.js"
 
 const GITIGNORE = `# autoresearch: results, logs and caches stay out of the research history
@@ -64,13 +64,8 @@ export const initWorkspace = (target: string, options: InitOptions = {}): Initia
   writeFileSync(join(dir, PROGRAM_FILE), options.program ?? defaultProgram(profile.profile))
   writeFileSync(join(dir, ".gitignore"), GITIGNORE)
   writeFileSync(join(dir, PROFILE_FILE), `${JSON.stringify(profile, null, 2)}\n`)
-  // The harness resolves the canvas's @autoresearch/* imports itself; this link makes them
-  // resolve for editors (types) and any other tool that loads train.ts, offline.
-  const link = join(dir, "node_modules", "@autoresearch", "trainer-tfjs")
-  if (!existsSync(link)) {
-    mkdirSync(join(dir, "node_modules", "@autoresearch"), { recursive: true })
-    symlinkSync(trainerPackageDir(), link, "dir")
-  }
+  // No node_modules here: the harness resolves the canvas's @autoresearch/* imports to the
+  // SDK's own packages, so the workspace trains offline wherever it lives.
 
   if (!existsSync(join(dir, ".git"))) git(dir, ["init", "-q"])
   git(dir, ["add", "--", ...WORKSPACE_FILES])

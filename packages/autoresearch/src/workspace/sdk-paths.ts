@@ -1,5 +1,5 @@
-// Where the SDK itself lives: the canvas template, the trainer package the canvas imports,
-// and (in a source checkout) the repository a research workspace must never be created in.
+// Where the SDK itself lives: the canvas template, and (in a source checkout) the repository
+// a research workspace must never be created in.
 import { existsSync, realpathSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join, parse, resolve, sep } from "node:path"
@@ -9,9 +9,6 @@ const require = createRequire(import.meta.url)
 
 /** templates/train.ts of @autoresearch/trainer-tfjs: what `init` copies into a workspace. */
 export const canvasTemplate = (): string => require.resolve("@autoresearch/trainer-tfjs/templates/train.ts")
-
-/** The @autoresearch/trainer-tfjs package directory (the canvas imports its `/canvas` entry). */
-export const trainerPackageDir = (): string => realpathSync(dirname(dirname(canvasTemplate())))
 
 /** The SDK's source checkout (the pnpm workspace holding this package), if running from one. */
 export const sdkCheckout = (): string | undefined => {
