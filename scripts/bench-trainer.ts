@@ -90,7 +90,15 @@ export const budgetRun = async (budgetSeconds: number) => {
     writeFileSync(join(dir, "train.ts"), readFileSync(canvasTemplatePath, "utf8"))
     const report = await trainOnce({ dir, budgetSeconds, logFile: join(dir, "run.log") })
     if (report._tag !== "Success") throw new Error(`the ${budgetSeconds} s run crashed (${report.reason}): ${report.message}\n${report.logTail}`)
-    return report.metrics
+    // Where the overhead goes, from the harness's timing lines.
+    const log = readFileSync(join(dir, "run.log"), "utf8")
+    const seconds = (pattern: RegExp) => Number(pattern.exec(log)?.[1] ?? Number.NaN)
+    const phases = {
+      readySeconds: seconds(/^ready: ([\d.]+) s/m),
+      warmupDoneSeconds: seconds(/^warm-up: \d+ steps done ([\d.]+) s/m),
+      evaluationSeconds: seconds(/^evaluation: ([\d.]+) s/m)
+    }
+    return { ...report.metrics, phases }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -135,6 +143,11 @@ const main = async () => {
     ["steps / tokens", `${run.numSteps} / ${(run.totalTokensM * 1e6).toFixed(0)}`],
     ["training / total seconds", `${run.trainingSeconds.toFixed(1)} / ${run.totalSeconds.toFixed(1)}`],
     ["overhead", `${overhead.toFixed(1)} s (${((100 * overhead) / budgetSeconds).toFixed(1)} % of the budget; target <= 10 %)`],
+    [
+      "  of which",
+      `start-up ${run.phases.readySeconds.toFixed(1)} s, 10 warm-up steps ${(run.phases.warmupDoneSeconds - run.phases.readySeconds).toFixed(1)} s, ` +
+        `evaluation ${run.phases.evaluationSeconds.toFixed(1)} s`
+    ],
     ["peak memory", `${run.peakMemoryMb.toFixed(0)} MB (${run.memoryKind})`]
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
