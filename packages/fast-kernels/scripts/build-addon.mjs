@@ -8,6 +8,11 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..")
+// Installed from a registry, pnpm rebuilds a dependency by name; inside this repository's
+// workspace the package is a project, which `pnpm rebuild <name>` skips.
+const rebuildCommand = packageDir.includes("/node_modules/")
+  ? "pnpm rebuild @autoresearch/fast-kernels"
+  : "pnpm --filter @autoresearch/fast-kernels rebuild"
 
 if (process.env.AUTORESEARCH_FAST_KERNELS === "0") {
   console.log("@autoresearch/fast-kernels: AUTORESEARCH_FAST_KERNELS=0, not building the native addon")
@@ -46,7 +51,7 @@ if (result.status === 0) {
     "@autoresearch/fast-kernels: could not build the native BLAS addon, training will use the slow stock kernels." +
       (reason ? ` (${reason.trim()})` : "") +
       "\n  Fix: install a C compiler and OpenBLAS (Debian/Ubuntu: apt install build-essential libopenblas-dev;" +
-      " macOS: xcode-select --install), then run `pnpm rebuild @autoresearch/fast-kernels`."
+      ` macOS: xcode-select --install), then run \`${rebuildCommand}\`.`
   )
 }
 process.exit(0)

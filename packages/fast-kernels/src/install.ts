@@ -30,9 +30,15 @@ export interface InstallOptions {
   readonly log?: (line: string) => void
 }
 
+// Installed from a registry, pnpm rebuilds a dependency by name; inside this repository's
+// workspace the package is a project, which `pnpm rebuild <name>` skips.
+const rebuildCommand = import.meta.url.includes("/node_modules/")
+  ? "pnpm rebuild @autoresearch/fast-kernels"
+  : "pnpm --filter @autoresearch/fast-kernels rebuild"
+
 export const fixHint =
   "Fix: install a C compiler and OpenBLAS (Debian/Ubuntu: apt install build-essential libopenblas-dev; " +
-  "macOS: xcode-select --install), then run `pnpm rebuild @autoresearch/fast-kernels`."
+  `macOS: xcode-select --install), then run \`${rebuildCommand}\`.`
 
 // Marks our configs so a second install is a no-op instead of wrapping our own kernel.
 const ours = new WeakSet<KernelConfig>()

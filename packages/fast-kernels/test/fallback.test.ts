@@ -22,7 +22,7 @@ describe("without the native addon", () => {
     expect(lines[0]).toMatch(/training will be slow/)
     expect(lines[0]).toMatch(/apt install build-essential libopenblas-dev/)
     expect(lines[0]).toMatch(/xcode-select --install/)
-    expect(lines[0]).toMatch(/pnpm rebuild @autoresearch\/fast-kernels/)
+    expect(lines[0]).toMatch(/pnpm --filter @autoresearch\/fast-kernels rebuild/)
     expect(lines[0]).not.toMatch(/\n/)
     expect(tf.getKernel("BatchMatMul", "wasm")).toBe(stockMatMul)
   })
