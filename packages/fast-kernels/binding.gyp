@@ -7,6 +7,7 @@
         "src/native/args.c",
         "src/native/gemm.c",
         "src/native/transpose.c",
+        "src/native/copy.c",
         "src/native/segment_sum.c",
         "src/native/cross_entropy.c"
       ],

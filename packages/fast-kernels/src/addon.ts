@@ -19,6 +19,25 @@ export interface NativeKernels {
   ) => void
   /** out = x transposed by perm; any 4-byte element type. */
   readonly transpose: (x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: Int32Array, perm: Int32Array) => void
+  /** Copies the box `size` at srcBegin of src (srcShape) to dstBegin of dst (dstShape); 4-byte elements. */
+  readonly copyBox: (
+    src: Float32Array | Int32Array,
+    srcShape: Int32Array,
+    srcBegin: Int32Array,
+    dst: Float32Array | Int32Array,
+    dstShape: Int32Array,
+    dstBegin: Int32Array,
+    size: Int32Array
+  ) => void
+  /** out[o, i, :] = x[o, indices[i], :] for x [outer, dim, inner]; throws on an index outside [0, dim). */
+  readonly gather: (
+    x: Float32Array | Int32Array,
+    indices: Int32Array,
+    outer: number,
+    dim: number,
+    inner: number,
+    out: Float32Array | Int32Array
+  ) => void
   /** out[ids[i], :] = sum of x[i, :]; out is overwritten. */
   readonly segmentSum: (x: Float32Array, segmentIds: Int32Array, numSegments: number, out: Float32Array) => void
   /** Per-row (soft-capped when cap > 0) softmax cross-entropy. */

@@ -11,7 +11,9 @@ import {
   softmaxCrossEntropyKernels
 } from "./kernels/softmax-cross-entropy.js"
 import { identityKernel } from "./kernels/identity.js"
-import { sliceKernel, unpackKernel } from "./kernels/slice.js"
+import { concatKernel } from "./kernels/concat.js"
+import { gatherKernel } from "./kernels/gather.js"
+import { sliceKernel, splitKernel, unpackKernel } from "./kernels/slice.js"
 import { transposeKernel } from "./kernels/transpose.js"
 import { unsortedSegmentSumKernel } from "./kernels/unsorted-segment-sum.js"
 
@@ -97,8 +99,14 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   const configs = [
     batchMatMulKernel(addon, stock.BatchMatMul),
     transposeKernel(addon, stock.Transpose),
-    sliceKernel(stock.Slice, tf.slice_util.parseSliceParams),
-    unpackKernel(stock.Unpack),
+    sliceKernel(addon, stock.Slice, tf.slice_util.parseSliceParams),
+    unpackKernel(addon, stock.Unpack),
+    splitKernel(addon, stock.SplitV, { parseAxisParam: tf.util.parseAxisParam, prepareSplitSize: tf.backend_util.prepareSplitSize }),
+    concatKernel(addon, stock.Concat, {
+      parseAxisParam: tf.util.parseAxisParam,
+      assertParamsConsistent: tf.backend_util.assertParamsConsistent
+    }),
+    gatherKernel(addon, stock.GatherV2, tf.util.parseAxisParam),
     identityKernel(stock.Identity),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
@@ -108,7 +116,7 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
   return { installed: true, kernels: configs.map((config) => config.kernelName) }
 }
 
-const replacedStockKernels = ["BatchMatMul", "Transpose", "Slice", "Unpack", "Identity"] as const
+const replacedStockKernels = ["BatchMatMul", "Transpose", "Slice", "Unpack", "SplitV", "Concat", "GatherV2", "Identity"] as const
 
 /** The stock wasm kernels we wrap, or undefined when the wasm backend is not loaded. */
 const stockKernels = (tf: typeof tfjs) => {

@@ -24,3 +24,10 @@ export const int32View = (backend: WasmBackendLike, tensor: TensorInfo): Int32Ar
   new Int32Array(backend.wasm.HEAPU8.buffer, offsetOf(backend, tensor), sizeOf(tensor.shape))
 
 export const elementCount = sizeOf
+
+/** A view typed by the tensor's dtype, for kernels that only move 4-byte elements. */
+export const view32 = (backend: WasmBackendLike, tensor: TensorInfo): Float32Array | Int32Array =>
+  tensor.dtype === "float32" ? float32View(backend, tensor) : int32View(backend, tensor)
+
+export const isFourByte = (tensor: TensorInfo): tensor is TensorInfo & { dtype: "float32" | "int32" } =>
+  tensor.dtype === "float32" || tensor.dtype === "int32"

@@ -52,3 +52,23 @@ describe("Unpack", () => {
     expectClose(fast, stock, 0)
   })
 })
+
+const splits: Array<[string, number[], number | number[], number]> = [
+  ["RoPE halves of [B, H, T, D]", [2, 3, 5, 8], 2, 3],
+  ["uneven sizes on axis 0", [7, 3], [2, 4, 1], 0],
+  ["-1 size", [4, 9], [2, -1, 3], 1],
+  ["negative axis", [3, 4, 6], 3, -1]
+]
+
+describe("SplitV", () => {
+  it.each(splits)("%s matches the stock kernel, forward and gradient", async (_, shape, numOrSizeSplits, axis) => {
+    const { stock, fast } = await stockAndFast(() => {
+      const x = randomTensor(shape, 34)
+      const parts = tf.split(x, numOrSizeSplits, axis)
+      const weights = parts.map((part, i) => randomTensor(part.shape, 60 + i))
+      const dx = tf.grad((t: tf.Tensor) => tf.addN(tf.split(t, numOrSizeSplits, axis).map((part, i) => tf.sum(tf.mul(part, weights[i]!)))))(x)
+      return [...parts, dx]
+    })
+    expectClose(fast, stock, 0)
+  })
+})
