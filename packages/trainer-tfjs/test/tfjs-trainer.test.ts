@@ -125,7 +125,7 @@ export default async function train(_ctx: CanvasContext): Promise<TrainedModel> 
       )
       const [first, second] = await Effect.runPromise(Effect.provide(twice, layer))
       expect(crashOf(first!).reason).toBe("invalid")
-      expect(crashOf(first!).message).toMatch(/val\.tokens/)
+      expect(crashOf(first!).message).toMatch(/changed fixed files: .*val\.tokens/)
       expect(crashOf(second!).reason).toBe("invalid")
       expect(crashOf(second!).message).toMatch(/refused to run/)
     } finally {

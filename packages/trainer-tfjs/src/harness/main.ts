@@ -14,14 +14,18 @@ import { HarnessConfig, type ChannelMessage } from "./protocol.js"
 import { classify, runHarness } from "./run.js"
 
 // Resolves the canvas's @autoresearch/* and @tensorflow/* imports from this package, so a
-// workspace anywhere on disk (with no node_modules) gets exactly the harness's modules.
+// workspace anywhere on disk (with no node_modules) gets exactly the harness's modules; and
+// loads the workspace's TypeScript as ES modules even without a package.json saying so.
 const resolveHook = `
 let anchor, workspace
 export async function initialize(data) { anchor = data.anchor; workspace = data.workspace }
 export async function resolve(specifier, context, next) {
-  if (/^@(autoresearch|tensorflow)\\//.test(specifier) && context.parentURL && context.parentURL.startsWith(workspace))
+  const fromWorkspace = context.parentURL && context.parentURL.startsWith(workspace)
+  if (fromWorkspace && /^@(autoresearch|tensorflow)\\//.test(specifier))
     return next(specifier, { ...context, parentURL: anchor })
-  return next(specifier, context)
+  const resolved = await next(specifier, context)
+  if (resolved.url.startsWith(workspace) && /\\.(ts|mts|tsx)$/.test(resolved.url)) return { ...resolved, format: "module" }
+  return resolved
 }`
 
 const readConfig = (): HarnessConfig => {
