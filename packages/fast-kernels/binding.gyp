@@ -8,6 +8,7 @@
         "src/native/gemm.c",
         "src/native/transpose.c",
         "src/native/copy.c",
+        "src/native/binary.c",
         "src/native/segment_sum.c",
         "src/native/cross_entropy.c"
       ],

@@ -19,6 +19,16 @@ export interface NativeKernels {
   ) => void
   /** out = x transposed by perm; any 4-byte element type. */
   readonly transpose: (x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: Int32Array, perm: Int32Array) => void
+  /** out = a op b with broadcasting (op 0 add, 1 sub, 2 mul, 3 div); shapes padded to the output's rank. */
+  readonly binary: (
+    op: number,
+    a: Float32Array,
+    aShape: Int32Array,
+    b: Float32Array,
+    bShape: Int32Array,
+    out: Float32Array,
+    outShape: Int32Array
+  ) => void
   /** Copies the box `size` at srcBegin of src (srcShape) to dstBegin of dst (dstShape); 4-byte elements. */
   readonly copyBox: (
     src: Float32Array | Int32Array,

@@ -11,6 +11,7 @@ import {
   softmaxCrossEntropyKernels
 } from "./kernels/softmax-cross-entropy.js"
 import { identityKernel } from "./kernels/identity.js"
+import { binaryKernel } from "./kernels/binary.js"
 import { concatKernel } from "./kernels/concat.js"
 import { gatherKernel } from "./kernels/gather.js"
 import { sliceKernel, splitKernel, unpackKernel } from "./kernels/slice.js"
@@ -107,16 +108,33 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
       assertParamsConsistent: tf.backend_util.assertParamsConsistent
     }),
     gatherKernel(addon, stock.GatherV2, tf.util.parseAxisParam),
+    binaryKernel(addon, "Add", stock.Add),
+    binaryKernel(addon, "Sub", stock.Sub),
+    binaryKernel(addon, "Multiply", stock.Multiply),
+    binaryKernel(addon, "RealDiv", stock.RealDiv),
     identityKernel(stock.Identity),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
   ]
   for (const config of configs) replace(tf, config)
   registerGradientOnce(tf)
-  return { installed: true, kernels: configs.map((config) => config.kernelName) }
+  return { installed: true, kernels: installedKernelNames(tf) }
 }
 
-const replacedStockKernels = ["BatchMatMul", "Transpose", "Slice", "Unpack", "SplitV", "Concat", "GatherV2", "Identity"] as const
+const replacedStockKernels = [
+  "BatchMatMul",
+  "Transpose",
+  "Slice",
+  "Unpack",
+  "SplitV",
+  "Concat",
+  "GatherV2",
+  "Identity",
+  "Add",
+  "Sub",
+  "Multiply",
+  "RealDiv"
+] as const
 
 /** The stock wasm kernels we wrap, or undefined when the wasm backend is not loaded. */
 const stockKernels = (tf: typeof tfjs) => {

@@ -2,24 +2,13 @@
 // the batch dimensions, computed in place on the wasm heap.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs"
 import type { NativeKernels } from "../addon.js"
+import { broadcastShape } from "../shapes.js"
 import { elementCount, float32View, type WasmBackendLike } from "../wasm-heap.js"
 
 interface BatchMatMulArgs {
   readonly inputs: { readonly a: TensorInfo; readonly b: TensorInfo }
   readonly backend: WasmBackendLike
   readonly attrs: NamedAttrMap & { readonly transposeA: boolean; readonly transposeB: boolean }
-}
-
-const broadcastShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number[] => {
-  const rank = Math.max(a.length, b.length)
-  return Array.from({ length: rank }, (_, i) => {
-    const da = a[a.length - rank + i] ?? 1
-    const db = b[b.length - rank + i] ?? 1
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`fast-kernels: matMul batch dimensions [${a}] and [${b}] do not broadcast`)
-    }
-    return da === 1 ? db : da
-  })
 }
 
 // Element offset of each output batch entry's A and B matrix (and C's), for broadcast batches.

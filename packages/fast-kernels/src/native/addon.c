@@ -38,6 +38,7 @@ static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"sgemm", NULL, fk_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"transpose", NULL, fk_transpose, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"binary", NULL, fk_binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"copyBox", NULL, fk_copy_box, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gather", NULL, fk_gather, NULL, NULL, NULL, napi_enumerable, NULL},
       {"segmentSum", NULL, fk_segment_sum, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -6,6 +6,7 @@
 
 napi_value fk_sgemm(napi_env env, napi_callback_info info);
 napi_value fk_transpose(napi_env env, napi_callback_info info);
+napi_value fk_binary(napi_env env, napi_callback_info info);
 napi_value fk_copy_box(napi_env env, napi_callback_info info);
 napi_value fk_gather(napi_env env, napi_callback_info info);
 napi_value fk_segment_sum(napi_env env, napi_callback_info info);
