@@ -98,10 +98,11 @@ describe("init", () => {
     expect(readFileSync(join(dir, "train.ts"), "utf8")).toContain('from "@autoresearch/trainer-tfjs/canvas"')
     expect(readFileSync(join(dir, "program.md"), "utf8")).toContain("val_bpb")
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^runs\/$/m)
+    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).type).toBe("module")
     expect(JSON.parse(readFileSync(join(dir, ".autoresearch", "profile.json"), "utf8"))).toEqual({ profile: "cpu", source: { kind: "embedded" } })
     expect(execFileSync("git", ["status", "--porcelain"], { cwd: dir, encoding: "utf8" })).toBe("")
     expect(execFileSync("git", ["ls-files"], { cwd: dir, encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual(
-      [".autoresearch/profile.json", ".gitignore", "program.md", "train.ts"]
+      [".autoresearch/profile.json", ".gitignore", "package.json", "program.md", "train.ts"]
     )
   })
 

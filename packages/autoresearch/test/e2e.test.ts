@@ -53,7 +53,7 @@ describe("the CLI end to end", () => {
     const ran = await cli(["run", "--agent", "search", "--tag", "e2e", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--json"], dir)
     expect(ran.code, ran.stderr).toBe(0)
     const summary = JSON.parse(ran.stdout)
-    expect(summary).toMatchObject({ tag: "e2e", experiments: 3 })
+    expect(summary, ran.stderr).toMatchObject({ tag: "e2e", experiments: 3 })
     // the live view printed a table row per experiment
     expect(ran.stderr).toMatch(/^\s+1\s+[0-9a-f]{7}\s+\d\.\d{6}\s+.*baseline/m)
     expect(ran.stderr.match(/^\s+[123]\s+[0-9a-f]{7}\s/gm)).toHaveLength(3)

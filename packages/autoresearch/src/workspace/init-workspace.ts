@@ -18,7 +18,11 @@ results.tsv
 .autoresearch/fixed-files.json
 `
 
-export const WORKSPACE_FILES = [CANVAS_FILE, PROGRAM_FILE, ".gitignore", PROFILE_FILE] as const
+export const WORKSPACE_FILES = [CANVAS_FILE, PROGRAM_FILE, ".gitignore", "package.json", PROFILE_FILE] as const
+
+// train.ts is an ES module: without "type": "module" the harness's TypeScript loader would
+// load it as CommonJS, and its imports would miss the harness's resolver.
+const PACKAGE_JSON = `${JSON.stringify({ private: true, type: "module", description: "an autoresearch workspace" }, null, 2)}\n`
 
 export interface InitOptions {
   readonly profile?: WorkspaceProfile["profile"]
@@ -57,12 +61,16 @@ export const initWorkspace = (target: string, options: InitOptions = {}): Initia
       throw new UserError(`${dir} already has ${existing}: it is a workspace already`, "use it as it is, or pick another directory")
     }
   }
+  if (existsSync(join(dir, "package.json"))) {
+    throw new UserError(`${dir} already has a package.json: a workspace needs a directory of its own`, "pick a new or empty directory")
+  }
   const profile: WorkspaceProfile = { profile: options.profile ?? "cpu", source: options.source ?? { kind: "embedded" } }
 
   mkdirSync(join(dir, ".autoresearch"), { recursive: true })
   copyFileSync(canvasTemplate(), join(dir, CANVAS_FILE))
   writeFileSync(join(dir, PROGRAM_FILE), options.program ?? defaultProgram(profile.profile))
   writeFileSync(join(dir, ".gitignore"), GITIGNORE)
+  writeFileSync(join(dir, "package.json"), PACKAGE_JSON)
   writeFileSync(join(dir, PROFILE_FILE), `${JSON.stringify(profile, null, 2)}\n`)
   // No node_modules here: the harness resolves the canvas's @autoresearch/* imports to the
   // SDK's own packages, so the workspace trains offline wherever it lives.
