@@ -29,6 +29,18 @@ describe("summarize", () => {
     expect(summary.rows[3]!.failure).toBe("nan: loss is NaN")
   })
 
+  it("shows the noise floor and confirmation re-runs when the run measured them", () => {
+    const noisy = [
+      record(1, "keep", 2.5, "baseline", { noise: { samples: [2.5, 2.51, 2.49], std: 0.01 }, threshold: 0.02 }),
+      record(2, "keep", 2.4, "MATRIX_LR 0.04 → 0.06", { threshold: 0.02, confirmation: { valBpb: 2.41, confirmed: true } }),
+      record(3, "discard", 2.39, "DEPTH 2 → 3", { threshold: 0.02, confirmation: { valBpb: 2.45, confirmed: false } })
+    ]
+    const text = renderTable(summarize("noisy", noisy))
+    expect(text).toContain("noise floor: std 0.010000 over 3 baseline runs; a change must beat the best by 0.020000")
+    expect(text).toContain("confirmation re-runs: 1 of 2 candidate keeps confirmed")
+    expect(summarize("noisy", noisy).noise).toEqual({ samples: [2.5, 2.51, 2.49], std: 0.01 })
+  })
+
   it("is empty but well-formed before any experiment", () => {
     expect(summarize("none", [])).toMatchObject({ experiments: 0, keepRate: null, bestBpb: null, baselineBpb: null })
   })

@@ -18,6 +18,10 @@ export interface ResultRow {
   readonly description: string
   /** Why it crashed or was refused, when it did. */
   readonly failure: string | null
+  /** The margin it had to beat the best by (max(minDelta, z × noise std)), when recorded. */
+  readonly threshold: number | null
+  /** A candidate keep's confirmation re-run, when the run confirms keeps. */
+  readonly confirmation: { readonly valBpb: number | null; readonly confirmed: boolean } | null
 }
 
 export interface ResultsSummary {
@@ -39,6 +43,8 @@ export interface ResultsSummary {
   readonly improvement: number | null
   readonly improvementPercent: number | null
   readonly costUsd: number
+  /** The noise floor measured by repeating the baseline, when it was. */
+  readonly noise: { readonly samples: ReadonlyArray<number>; readonly std: number } | null
   readonly rows: ReadonlyArray<ResultRow>
 }
 
@@ -71,7 +77,9 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
       trainingSeconds: record.metrics?.trainingSeconds ?? null,
       costUsd: record.costUsd,
       description: record.description,
-      failure: record.crash !== undefined ? `${record.crash.reason}: ${record.crash.message}` : record.status === "keep" || record.status === "discard" ? null : record.decisionReason
+      failure: record.crash !== undefined ? `${record.crash.reason}: ${record.crash.message}` : record.status === "keep" || record.status === "discard" ? null : record.decisionReason,
+      threshold: record.threshold ?? null,
+      confirmation: record.confirmation !== undefined ? { valBpb: record.confirmation.valBpb ?? null, confirmed: record.confirmation.confirmed } : null
     }
   })
   const count = (status: Status) => records.filter((record) => record.status === status).length
@@ -98,6 +106,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
     improvement,
     improvementPercent: improvement !== null && baselineBpb !== null && baselineBpb > 0 ? (100 * improvement) / baselineBpb : null,
     costUsd: records.reduce((sum, record) => sum + record.costUsd, 0),
+    noise: records.find((record) => record.baseline && record.noise !== undefined)?.noise ?? null,
     rows
   }
 }

@@ -66,6 +66,17 @@ export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => 
         : ""
     lines.push(`best val_bpb ${formatBpb(summary.bestBpb)} at ${summary.bestCommit}: ${summary.bestDescription}${gain}`)
   }
+  if (summary.noise !== null) {
+    const threshold = summary.rows.map((row) => row.threshold).filter((value): value is number => value !== null).at(-1)
+    lines.push(
+      `noise floor: std ${summary.noise.std.toFixed(6)} over ${summary.noise.samples.length} baseline runs` +
+        (threshold !== undefined ? `; a change must beat the best by ${threshold.toFixed(6)}` : "")
+    )
+  }
+  const confirmed = summary.rows.filter((row) => row.confirmation !== null)
+  if (confirmed.length > 0) {
+    lines.push(`confirmation re-runs: ${confirmed.filter((row) => row.confirmation!.confirmed).length} of ${confirmed.length} candidate keeps confirmed`)
+  }
   if (summary.costUsd > 0) lines.push(`agent cost $${summary.costUsd.toFixed(2)}`)
   return lines
 }
