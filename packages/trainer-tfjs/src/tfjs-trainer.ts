@@ -30,14 +30,15 @@ export interface TfjsTrainerOptions {
   readonly env?: Readonly<Record<string, string>>
 }
 
-/** How to start the harness: node with tsx, in source mode when this package runs from src. */
+/**
+ * How to start the harness: built, plain node (the harness registers tsx itself for the
+ * canvas); from this package's sources, node with tsx and the `source` condition.
+ */
 export const harnessCommand = (): { command: string; args: string[] } => {
   const fromSource = import.meta.url.endsWith(".ts")
-  const harness = new URL(`./harness/main.${fromSource ? "ts" : "js"}`, import.meta.url)
-  return {
-    command: process.execPath,
-    args: [...(fromSource ? ["--conditions=source"] : []), "--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, fileURLToPath(harness)]
-  }
+  const harness = fileURLToPath(new URL(`./harness/main.${fromSource ? "ts" : "js"}`, import.meta.url))
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+  return { command: process.execPath, args: fromSource ? ["--conditions=source", "--import", tsx, harness] : [harness] }
 }
 
 const decodeMessage = Schema.decodeUnknownOption(Schema.parseJson(ChannelMessage))
