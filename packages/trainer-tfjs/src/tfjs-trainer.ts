@@ -2,14 +2,14 @@
 // its own process group; the metric comes only from the harness's nonce-signed result on a
 // private channel (fd 3), never from what the canvas printed.
 import { randomBytes } from "node:crypto"
-import { writeFileSync } from "node:fs"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { join } from "node:path"
+import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Effect, Layer, Schema } from "effect"
 import { type CrashReason, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
-import { readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
+import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
 import { runInGroup, type GroupExit } from "./process-group.js"
 import { ChannelMessage, type HarnessConfig } from "./harness/protocol.js"
 import { readWorkspaceProfile } from "./workspace-profile.js"
@@ -63,8 +63,9 @@ const resultFileFor = (logFile: string) => logFile.replace(/\.log$/, "") + ".res
 
 export const runTfjs = (options: TfjsTrainerOptions, recorded: Map<string, FixedHashes>) => (spec: TrainSpec) =>
   Effect.gen(function* () {
+    const dir = resolve(spec.dir)
     const workspace = yield* Effect.try({
-      try: () => readWorkspaceProfile(spec.dir),
+      try: () => readWorkspaceProfile(dir),
       catch: (error) => new TrainerError({ message: (error as Error).message })
     })
     const profile = options.profile ?? workspace.profile
@@ -77,16 +78,19 @@ export const runTfjs = (options: TfjsTrainerOptions, recorded: Map<string, Fixed
     // The hashes this session trusts: recorded once per workspace, before any canvas of this
     // session ran; later runs are compared with them, not with the (editable) files.
     const hashes =
-      recorded.get(spec.dir) ??
+      recorded.get(dir) ??
       (yield* Effect.tryPromise({
-        try: async () => readFixedFiles(spec.dir) ?? (await recordFixedFiles(spec.dir, prepareOptions)),
+        try: async () => readFixedFiles(dir) ?? (await recordFixedFiles(dir, prepareOptions)),
         catch: (error) => new TrainerError({ message: `cannot record the fixed files: ${(error as Error).message}`, cause: error })
       }))
-    recorded.set(spec.dir, hashes)
+    recorded.set(dir, hashes)
 
+    mkdirSync(dirname(spec.logFile), { recursive: true })
     const before = changedFiles(hashes)
     if (before.length > 0) {
-      const message = `refused to run: ${describeChanged(before)}`
+      const message =
+        `refused to run: ${describeChanged(before)} ` +
+        `(if you changed them on purpose, e.g. prepared again or upgraded the SDK, delete ${manifestPath(dir)})`
       writeFileSync(spec.logFile, message + "\n")
       return crash("invalid", message, message)
     }
@@ -96,7 +100,7 @@ export const runTfjs = (options: TfjsTrainerOptions, recorded: Map<string, Fixed
     const peakFlops = options.peakFlops ?? (process.env.AUTORESEARCH_PEAK_FLOPS ? Number(process.env.AUTORESEARCH_PEAK_FLOPS) : undefined)
     const config: typeof HarnessConfig.Encoded = {
       nonce,
-      canvas: join(spec.dir, options.canvas ?? "train.ts"),
+      canvas: join(dir, options.canvas ?? "train.ts"),
       budgetSeconds: spec.budgetSeconds,
       fixedHashes: { ...hashes },
       channelFd: 3,
@@ -121,7 +125,7 @@ export const runTfjs = (options: TfjsTrainerOptions, recorded: Map<string, Fixed
         runInGroup({
           command,
           args: [...args, "--stdin-config"],
-          cwd: spec.dir,
+          cwd: dir,
           env: { ...process.env, ...options.env },
           stdin: JSON.stringify(config),
           onChannelLine,
