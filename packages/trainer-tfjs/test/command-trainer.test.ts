@@ -9,12 +9,12 @@ import { CommandTrainer, formatSummary, parseSummary } from "../src/index.js"
 
 const script = fileURLToPath(new URL("./fixtures/fake_train.py", import.meta.url))
 
-const runScript = async (mode: string, deadline?: number): Promise<RunReport> => {
+const runScript = async (mode: string, deadline?: number, signal?: AbortSignal): Promise<RunReport> => {
   const dir = mkdtempSync(join(tmpdir(), "command-trainer-"))
   const trainer = CommandTrainer.layer({ command: "python3", args: [script, mode], ...(deadline ? { deadlineSeconds: () => deadline } : {}) })
   try {
     return await Effect.runPromise(
-      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, logFile: join(dir, "run.log") })).pipe(Effect.provide(trainer))
+      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, logFile: join(dir, "run.log"), ...(signal ? { signal } : {}) })).pipe(Effect.provide(trainer))
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -57,5 +57,12 @@ describe("CommandTrainer", () => {
     expect(silent).toMatchObject({ _tag: "Crash", reason: "error" })
     expect(hang).toMatchObject({ _tag: "Crash", reason: "timeout" })
     if (nan._tag === "Crash") expect(nan.logTail).toMatch(/FAIL/)
+  })
+
+  it("kills the command at once when the run is aborted", async () => {
+    const started = Date.now()
+    const report = await runScript("hang", undefined, AbortSignal.timeout(500))
+    expect(report).toMatchObject({ _tag: "Crash", reason: "error", message: "the run was aborted" })
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
