@@ -108,6 +108,21 @@ export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
     expect(crash.message).toMatch(/looks ahead/)
   })
 
+  it.concurrent("a canvas that trains past its budget is invalid", async () => {
+    const dir = workspaceWith(`${header}
+export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
+  const started = Date.now()
+  while (Date.now() - started < 9000) {
+    ctx.endStep({ loss: 1, tokens: 1 }) // its "stop" answer ignored
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return ${uniformModel("ctx.profile.vocabSize")}
+}`)
+    const crash = crashOf(await run(dir, 1))
+    expect(crash.reason).toBe("invalid")
+    expect(crash.message).toMatch(/budget of 1 s/)
+  })
+
   it("a canvas that edits a fixed file is invalid, and the next run is refused", async () => {
     const valTokens = env.fixedFiles.find((f) => f.endsWith("val.tokens"))!.replace(env.cacheDir, join(cacheDir, "cpu", env.cacheDir.split("/").pop()!))
     expect(existsSync(valTokens)).toBe(true)

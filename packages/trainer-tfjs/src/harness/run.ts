@@ -89,9 +89,14 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   let trainingSeconds = 0
   let diverged: string | undefined
   let lastTick = 0
+  let lastStepEnd = performance.now()
+  let longestStep = 0
   const elapsed = () => (clockStart === undefined ? 0 : (performance.now() - clockStart) / 1000)
   const endStep = ({ loss, tokens }: StepReport): boolean => {
     steps += 1
+    const stepEnd = performance.now()
+    longestStep = Math.max(longestStep, stepEnd - lastStepEnd)
+    lastStepEnd = stepEnd
     if (!Number.isFinite(loss) || loss > 100) {
       diverged ??= `loss ${loss} at step ${steps}`
       throw new RunCrashed("nan", `FAIL: ${diverged}`)
@@ -133,6 +138,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   }
 
   let model: TrainedModel
+  const trainStart = performance.now()
   try {
     model = await train(ctx)
   } catch (error) {
@@ -140,6 +146,14 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   }
   // A canvas that swallowed the divergence error still diverged.
   if (diverged) throw new RunCrashed("nan", `FAIL: ${diverged}`)
+  // Training past the budget is more compute than the others got: allow one long last step.
+  const counted = (performance.now() - (clockStart ?? trainStart)) / 1000
+  const grace = (2 * longestStep) / 1000 + 5
+  if (counted > budget + grace)
+    throw new RunCrashed(
+      "invalid",
+      `train(ctx) ran ${counted.toFixed(1)} s of counted time for a budget of ${budget} s: stop when ctx.endStep returns true`
+    )
   if (typeof model?.perTokenLoss !== "function") throw new RunCrashed("error", "train(ctx) must return a model with perTokenLoss")
 
   const evaluationStart = performance.now()
