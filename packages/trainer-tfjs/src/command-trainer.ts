@@ -5,6 +5,7 @@ import { Effect, Layer } from "effect"
 import { type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
 import { runInGroup, type GroupExit } from "./process-group.js"
 import { parseSummary } from "./summary.js"
+import { DIVERGED, OUT_OF_MEMORY } from "./crash-signs.js"
 
 export interface CommandTrainerOptions {
   readonly command: string
@@ -13,9 +14,6 @@ export interface CommandTrainerOptions {
   readonly deadlineSeconds?: (budgetSeconds: number) => number
   readonly env?: Readonly<Record<string, string>>
 }
-
-const OOM = /out of memory|\bOOM\b|CUDA error: out of memory|MemoryError|Cannot allocate memory/i
-const NAN = /^FAIL\b|\bnan\b|loss is not finite/im
 
 export const reportFromCommand = (exit: GroupExit): RunReport => {
   const crash = (reason: "timeout" | "nan" | "oom" | "error", message: string): RunReport => ({
@@ -28,8 +26,8 @@ export const reportFromCommand = (exit: GroupExit): RunReport => {
   if (exit.aborted) return crash("error", "the run was aborted")
   const metrics = exit.code === 0 ? parseSummary(exit.output) : undefined
   if (metrics && Number.isFinite(metrics.valBpb)) return { _tag: "Success", metrics }
-  if (NAN.test(exit.tail)) return crash("nan", "the loss diverged (NaN or too large)")
-  if (OOM.test(exit.tail)) return crash("oom", "the command ran out of memory")
+  if (DIVERGED.test(exit.tail)) return crash("nan", "the loss diverged (NaN or too large)")
+  if (OUT_OF_MEMORY.test(exit.tail)) return crash("oom", "the command ran out of memory")
   return crash(
     "error",
     exit.code === 0

@@ -13,6 +13,7 @@ import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/mani
 import { runInGroup, type GroupExit } from "./process-group.js"
 import { ChannelMessage, type HarnessConfig } from "./harness/protocol.js"
 import { readWorkspaceProfile } from "./workspace-profile.js"
+import { OUT_OF_MEMORY } from "./crash-signs.js"
 
 export interface TfjsTrainerOptions {
   /** Backend: "auto" (default; or $AUTORESEARCH_BACKEND), "tensorflow-gpu", "tensorflow", "wasm", "cpu". */
@@ -43,13 +44,12 @@ export const harnessCommand = (): { command: string; args: string[] } => {
 
 const decodeMessage = Schema.decodeUnknownOption(Schema.parseJson(ChannelMessage))
 
-const OOM = /out of memory|\bOOM\b|allocation failed|Cannot enlarge memory|could not allocate/i
 
 /** The crash class of a run that sent no trusted result or crash message. */
 const classifyExit = (exit: GroupExit): { reason: "timeout" | "oom" | "error"; message: string } => {
   if (exit.timedOut) return { reason: "timeout", message: "the run passed its deadline and was killed" }
   if (exit.aborted) return { reason: "error", message: "the run was aborted" }
-  if (OOM.test(exit.tail)) return { reason: "oom", message: "the run ran out of memory" }
+  if (OUT_OF_MEMORY.test(exit.tail)) return { reason: "oom", message: "the run ran out of memory" }
   if (exit.signal === "SIGKILL") return { reason: "oom", message: "the run was killed (SIGKILL), most likely by the out-of-memory killer" }
   return {
     reason: "error",

@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { type RunReport, Trainer } from "@autoresearch/core"
-import { CommandTrainer, formatSummary, parseSummary } from "../src/index.js"
+import { CommandTrainer, formatSummary, parseSummary, reportFromCommand } from "../src/index.js"
+import { classify } from "../src/harness/run.js"
 
 const script = fileURLToPath(new URL("./fixtures/fake_train.py", import.meta.url))
 
@@ -64,5 +65,14 @@ describe("CommandTrainer", () => {
     const report = await runScript("hang", undefined, AbortSignal.timeout(500))
     expect(report).toMatchObject({ _tag: "Crash", reason: "error", message: "the run was aborted" })
     expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it("recognises out-of-memory failures in a log tail and in a harness exception", () => {
+    const exit = { code: 1, signal: null, timedOut: false, aborted: false, output: "", pid: 1 }
+    expect(reportFromCommand({ ...exit, tail: "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2 GiB" })).toMatchObject({ reason: "oom" })
+    expect(reportFromCommand({ ...exit, tail: "Traceback ...\nValueError: bad shape" })).toMatchObject({ reason: "error" })
+    expect(classify(new RangeError("Array buffer allocation failed")).reason).toBe("oom")
+    expect(classify(new Error("Aborted(Cannot enlarge memory arrays to size 4294967296 bytes)")).reason).toBe("oom")
+    expect(classify(new TypeError("x is not a function")).reason).toBe("error")
   })
 })

@@ -11,6 +11,7 @@ import { causalityViolation } from "../integrity/causality.js"
 import { changedFiles, describeChanged } from "../integrity/fixed-files.js"
 import { formatSummary } from "../summary.js"
 import type { HarnessConfig } from "./protocol.js"
+import { OUT_OF_MEMORY } from "../crash-signs.js"
 
 /** Steps excluded from the counted training time (compilation and first allocations). */
 export const WARMUP_STEPS = 10
@@ -34,13 +35,12 @@ export interface HarnessIO {
   readonly progress: (p: { step: number; loss: number; progress: number; tokensPerSec: number; remainingSeconds: number }) => void
 }
 
-const OOM = /out of memory|\bOOM\b|allocation failed|Cannot enlarge memory|could not allocate|Invalid array length|Array buffer allocation/i
 
 /** Classifies an exception thrown by the canvas or the evaluation. */
 export const classify = (error: unknown): RunCrashed => {
   if (error instanceof RunCrashed) return error
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  return new RunCrashed(OOM.test(message) ? "oom" : "error", message)
+  return new RunCrashed(OUT_OF_MEMORY.test(message) ? "oom" : "error", message)
 }
 
 const assertIntact = (config: HarnessConfig, when: string) => {
