@@ -1,7 +1,10 @@
 // Real harness child processes on the real prepared `cpu` environment: crash classes, the
 // integrity guards, and a short training run that must beat the unigram floor.
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { spawn } from "node:child_process"
+import { dirname, join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunReport, Trainer, type TrainingProgress } from "@autoresearch/core"
@@ -16,6 +19,7 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(removeFixtures)
 
+const here = dirname(fileURLToPath(import.meta.url))
 const header = `import type { CanvasContext, TrainedModel } from "@autoresearch/trainer-tfjs/canvas"\n`
 
 const run = (dir: string, budgetSeconds: number, options: { deadline?: number; onProgress?: (p: TrainingProgress) => void } = {}) =>
@@ -33,6 +37,27 @@ const crashOf = (report: RunReport) => {
   if (report._tag !== "Crash") throw new Error(`expected a crash, got ${JSON.stringify(report)}`)
   return report
 }
+
+describe("TfjsTrainer and a dying parent", () => {
+  it("a SIGKILLed parent leaves no harness behind, even one whose canvas blocks its event loop", async () => {
+    const dir = workspaceWith(`${header}
+import { writeFileSync } from "node:fs"
+export default async function train(_ctx: CanvasContext): Promise<TrainedModel> {
+  writeFileSync("PIDS", JSON.stringify({ harness: process.pid }))
+  for (;;) {}
+}`)
+    const parent = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(here, "fixtures", "orphaning-parent.ts"), dir, cacheDir], {
+      stdio: "ignore"
+    })
+    const pidsFile = join(dir, "PIDS")
+    for (let i = 0; i < 600 && !existsSync(pidsFile); i++) await sleep(100)
+    const { harness } = JSON.parse(readFileSync(pidsFile, "utf8")) as { harness: number }
+    expect(groupAlive(harness)).toBe(true)
+    parent.kill("SIGKILL")
+    for (let i = 0; i < 50 && groupAlive(harness); i++) await sleep(100)
+    expect(groupAlive(harness)).toBe(false)
+  })
+})
 
 describe("TfjsTrainer crash classes", () => {
   it.concurrent("a canvas whose loss is NaN is classified nan", async () => {

@@ -7,6 +7,7 @@
 // without its hooks, which saves about a second and a half of start-up.
 // It exits 0 with the summary block printed, or 1 after printing the crash (FAIL for NaN).
 import { writeSync, writeFileSync, readFileSync } from "node:fs"
+import { spawn } from "node:child_process"
 import { register } from "node:module"
 import { dirname, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
@@ -65,6 +66,18 @@ const readConfig = (): HarnessConfig => {
   }
 }
 
+const startedByTrainer = () => process.argv.includes("--stdin-config")
+
+// A trainer's parent can die without a word (SIGKILL of the loop), and the harness runs in its
+// own process group, so nothing would stop it. A watchdog shell in the same group (alive even
+// while the canvas blocks the event loop) ends the whole group once the parent is gone, and
+// ends itself when the harness exits.
+const exitWithParent = () => {
+  const watch = `while kill -0 ${process.ppid} 2>/dev/null && kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
+    `kill -0 ${process.pid} 2>/dev/null && kill -KILL -${process.pid}`
+  if (process.platform !== "win32") spawn("sh", ["-c", watch], { stdio: "ignore" }).unref()
+}
+
 const resultPath = () => {
   const i = process.argv.indexOf("--result")
   return i > 0 ? process.argv[i + 1] : undefined
@@ -78,6 +91,7 @@ const main = async () => {
     console.error(`harness: ${(error as Error).message.split("\n")[0]}`)
     process.exit(2)
   }
+  if (startedByTrainer()) exitWithParent()
   const send = (message: ChannelMessage) => {
     if (config.channelFd !== undefined) writeSync(config.channelFd, JSON.stringify(message) + "\n")
   }
