@@ -1,6 +1,6 @@
 // The CLI's contract with a person: help everywhere, one clear line (plus a hint) for every
 // mistake, exit codes that mean something. Run in-process through the same main() as the binary.
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -84,6 +84,20 @@ describe("bad input is one clear line", () => {
     expect((await cli(["init", dir], dir)).code).toBe(0)
     expectOneClearLine(await cli(["init", dir], dir), 2, /already has train\.ts: it is a workspace already/)
     expectOneClearLine(await cli(["init", temp(), "--profile", "gpu"], dir), 2, /--profile must be one of cpu, reference \(got "gpu"\)/)
+  })
+})
+
+describe("the binary", () => {
+  it("exits with the command's code and prints one line for a mistake", () => {
+    const bin = join(__dirname, "..", "src", "cli", "bin.ts")
+    const run = (args: ReadonlyArray<string>) =>
+      spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", bin, ...args], { cwd: join(__dirname, ".."), encoding: "utf8" })
+    const version = run(["--version"])
+    expect(version.status).toBe(0)
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    const bad = run(["results", "--bogus"])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toBe("error: unknown option --bogus for `autoresearch results`\nhint: see `autoresearch results --help`\n")
   })
 })
 
