@@ -88,6 +88,7 @@ export const runCommand: Command = {
         case "ExperimentFinished": {
           records.push(event.record)
           const summary = summarize(event.record.tag, records)
+          err.done() // the finished experiment's live line is replaced by its row
           err.print(streamRow(summary.rows[summary.rows.length - 1]!, { color }))
           return
         }
