@@ -73,7 +73,11 @@ describe("the CLI end to end", () => {
     expect(wellFormedXml(svg)).toBe(true)
     const measured = table.rows.filter((row: { valBpb: number | null; status: string }) => row.valBpb !== null && row.status !== "crash")
     expect(svg.match(/<circle class="point /g) ?? []).toHaveLength(measured.length)
-    expect(readFileSync(files.html, "utf8")).toContain("run <code>e2e</code>")
+    const html = readFileSync(files.html, "utf8")
+    expect(html).toContain("run <code>e2e</code>")
+    // every kept change carries its diff
+    const keptChanges = table.rows.filter((row: { status: string; baseline: boolean }) => row.status === "keep" && !row.baseline).length
+    expect(html.match(/<pre class="diff">/g) ?? []).toHaveLength(keptChanges)
   })
 
   it("a workspace with no data prepared, and one from another profile: one clear line each", async () => {

@@ -51,7 +51,8 @@ describe("renderChartSvg", () => {
 
 describe("reports", () => {
   it("writes a self-contained HTML report with the chart and every experiment", () => {
-    const html = renderHtmlReport(summarize("test", sampleRun), sampleRun, { program: "# go <fast>" })
+    const html = renderHtmlReport(summarize("test", sampleRun), sampleRun, { program: "# go <fast>", diffs: new Map([[2, "-const MATRIX_LR = 0.04\n+const MATRIX_LR = 0.06 // <x>"]]) })
+    expect(html).toContain("+const MATRIX_LR = 0.06 // &lt;x&gt;")
     expect(html).toContain("<svg")
     expect(html).not.toMatch(/<script|<link|src="http/)
     expect((html.match(/<tr class=/g) ?? []).length).toBe(5)

@@ -13,14 +13,16 @@ const statusClass = (status: string, baseline: boolean) => (baseline ? "baseline
 export const renderHtmlReport = (
   summary: ResultsSummary,
   records: ReadonlyArray<ExperimentRecord>,
-  options: { readonly generatedAt?: Date; readonly program?: string } = {}
+  options: { readonly generatedAt?: Date; readonly program?: string; readonly diffs?: ReadonlyMap<number, string> } = {}
 ): string => {
   const rows = summary.rows
     .map((row, index) => {
       const record = records[index]!
       const failure = row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `<div class="why">${escapeHtml(row.failure)}</div>` : ""
+      const diff = options.diffs?.get(row.id)
+      const change = diff !== undefined && diff !== "" ? `<details><summary>diff</summary><pre class="diff">${escapeHtml(diff)}</pre></details>` : ""
       const tail = record.crash !== undefined && record.crash.logTail !== "" ? `<details><summary>log tail</summary><pre>${escapeHtml(record.crash.logTail)}</pre></details>` : ""
-      return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${tail}</td></tr>`
+      return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${change}${tail}</td></tr>`
     })
     .join("\n")
   const program = options.program !== undefined ? `<h2>program.md</h2><pre class="program">${escapeHtml(options.program)}</pre>` : ""

@@ -24,6 +24,8 @@ export const writeReport = async (options: {
   readonly records: ReadonlyArray<ExperimentRecord>
   readonly outDir: string
   readonly programFile?: string
+  /** Diffs of the kept changes by experiment id (see keptDiffs), shown in the HTML report. */
+  readonly diffs?: ReadonlyMap<number, string>
   readonly png?: boolean
   readonly chromium?: string
 }): Promise<ReportFiles> => {
@@ -34,7 +36,10 @@ export const writeReport = async (options: {
   const chart = renderChartSvg(options.records, chartSize)
   writeFileSync(svg, chart)
   const program = options.programFile !== undefined && existsSync(options.programFile) ? readFileSync(options.programFile, "utf8") : undefined
-  writeFileSync(html, renderHtmlReport(summarize(options.tag, options.records), options.records, program !== undefined ? { program } : {}))
+  writeFileSync(html, renderHtmlReport(summarize(options.tag, options.records), options.records, {
+      ...(program !== undefined ? { program } : {}),
+      ...(options.diffs !== undefined ? { diffs: options.diffs } : {})
+    }))
   const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(svg, png, chartSize, options.chromium)
   return {
     svg,

@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { readRecords, resolveTag, runDir } from "../../results/records.js"
+import { keptDiffs } from "../../report/kept-diffs.js"
 import { writeReport } from "../../report/write-report.js"
 import { requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
@@ -26,9 +27,11 @@ export const reportCommand: Command = {
     const workspace = requireWorkspace(workspaceDir(values, io))
     const tag = resolveTag(workspace.dir, stringOption(values, "tag"))
     const out = stringOption(values, "out")
+    const records = readRecords(workspace.dir, tag)
     const files = await writeReport({
       tag,
-      records: readRecords(workspace.dir, tag),
+      records,
+      diffs: keptDiffs(workspace.dir, records),
       outDir: out !== undefined ? resolve(io.cwd, out) : join(runDir(workspace.dir, tag), "report"),
       programFile: join(workspace.dir, "program.md"),
       png: values["svg-only"] !== true
