@@ -3,7 +3,7 @@
 # prepare the data (embedded corpus, cpu profile), run N experiments with the offline search
 # agent, then print the results table and write the chart and HTML report.
 #
-#   pnpm install && pnpm build && pnpm demo [dir]
+#   bash scripts/demo.sh [dir]      (sets up first: pnpm, dependencies, build)
 #
 # Environment: DEMO_EXPERIMENTS (default 6, the baseline included), DEMO_BUDGET (training
 # seconds per experiment, default the cpu profile's 60), DEMO_TAG (default demo).
@@ -15,6 +15,8 @@ experiments="${DEMO_EXPERIMENTS:-6}"
 tag="${DEMO_TAG:-demo}"
 budget=()
 if [[ -n "${DEMO_BUDGET:-}" ]]; then budget=(--budget "$DEMO_BUDGET"); fi
+
+bash "$root/scripts/setup.sh"
 
 autoresearch() { node "$root/packages/autoresearch/bin/autoresearch.js" "$@"; }
 
