@@ -23,6 +23,8 @@
         }, {
           "include_dirs": ["/usr/include/openblas", "/usr/local/include", "/opt/OpenBLAS/include"],
           "library_dirs": ["/usr/local/lib", "/opt/OpenBLAS/lib"],
+          "cflags_c": ["-pthread"],
+          "ldflags": ["-pthread"],
           "libraries": ["-lopenblas", "-lm"]
         }],
         ["OS=='linux' and (target_arch=='x64' or target_arch=='arm64')", {

@@ -23,6 +23,18 @@ describe("softmaxCrossEntropy", () => {
     expect(fast[0]!.data.slice(35)).toEqual([0, 0])
   })
 
+  it("splits large inputs across threads with the same result", async () => {
+    // 130 x 8192 logits: above the size where the native kernel starts threads, uneven rows.
+    const { stock, fast } = await stockAndFast(() => {
+      const logits = tf.mul(randomTensor([130, 8192], 23), 4) as tf.Tensor2D
+      const targets = tf.tensor1d(Array.from({ length: 130 }, (_, i) => (i * 997) % 8192), "int32")
+      const loss = softmaxCrossEntropy(tf, logits, targets, { softCap: 15 })
+      const dlogits = tf.grad((x: tf.Tensor) => tf.mean(softmaxCrossEntropy(tf, x as tf.Tensor2D, targets, { softCap: 15 })))(logits)
+      return [loss, dlogits]
+    })
+    expectClose(fast, stock)
+  })
+
   it("rejects logits that are not [N, V] with targets [N]", () => {
     expect(installFastKernels(tf).installed).toBe(true)
     expect(() => softmaxCrossEntropy(tf, tf.zeros([4, 5]) as tf.Tensor2D, tf.zeros([3], "int32") as tf.Tensor1D)).toThrow(/logits \[N, V\] and targets \[N\]/)

@@ -6,13 +6,21 @@
  *           dz/dx = 1 - (z / cap)^2
  * One pass over a row's logits per phase instead of tfjs's chain of element-wise kernels; the
  * backward recomputes z and the softmax rather than keeping a [N, V] activation alive.
+ * Rows are split across threads; each keeps one row of scratch.
  * Targets outside [0, V) give loss 0 and zero gradient for that row (a masked position). */
+#if defined(__linux__)
+#define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) under -std=c11 */
+#endif
 #include "kernels.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "blas.h"
 
 /* exp(x) for x in [-87, 88] to ~2 ulp, written with plain float/int ops so the compiler
  * vectorises the loops that call it (libm's expf is a scalar call). Rounding to the nearest
@@ -107,29 +115,118 @@ static int ce_common(napi_env env, napi_value* argv, ce_args* out) {
   return 0;
 }
 
+/* Rows are independent: a call splits them across threads (the BLAS's thread count). */
+typedef struct {
+  const float* x;
+  const int32_t* t;
+  const float* dl; /* backward only */
+  float* out;      /* loss [rows] forward, dlogits [rows, v] backward */
+  size_t begin, end, v;
+  int64_t vocab;
+  float cap;
+  int failed;
+} ce_rows;
+
+static void* forward_rows(void* arg) {
+  ce_rows* r = arg;
+  const size_t v = r->v;
+  float* z = malloc(v * sizeof(float));
+  if (z == NULL) {
+    r->failed = 1;
+    return NULL;
+  }
+  for (size_t n = r->begin; n < r->end; n++) {
+    if (r->t[n] < 0 || (int64_t)r->t[n] >= r->vocab) {
+      r->out[n] = 0.0f;
+      continue;
+    }
+    soft_cap_row(r->x + n * v, z, v, r->cap);
+    const float max = row_max(z, v);
+    r->out[n] = max + logf(row_sum_exp(z, v, max, 0)) - z[r->t[n]];
+  }
+  free(z);
+  return NULL;
+}
+
+static void* backward_rows(void* arg) {
+  ce_rows* r = arg;
+  const size_t v = r->v;
+  const float cap = r->cap;
+  /* dz/dx = 1 - (z / cap)^2 per element of the row, kept while g is overwritten. */
+  float* dz = cap > 0.0f ? malloc(v * sizeof(float)) : NULL;
+  if (cap > 0.0f && dz == NULL) {
+    r->failed = 1;
+    return NULL;
+  }
+  for (size_t n = r->begin; n < r->end; n++) {
+    float* restrict g = r->out + n * v;
+    const int32_t target = r->t[n];
+    if (target < 0 || (int64_t)target >= r->vocab) {
+      memset(g, 0, v * sizeof(float));
+      continue;
+    }
+    /* g holds z, then exp(z - max), then the gradient. */
+    soft_cap_row(r->x + n * v, g, v, cap);
+    if (cap > 0.0f) {
+      const float inv_cap = 1.0f / cap;
+      for (size_t j = 0; j < v; j++) dz[j] = 1.0f - (g[j] * inv_cap) * (g[j] * inv_cap);
+    }
+    const float max = row_max(g, v);
+    const float dl = r->dl[n];
+    const float scale = dl / row_sum_exp(g, v, max, 1);
+    for (size_t j = 0; j < v; j++) g[j] *= scale;
+    g[target] -= dl;
+    if (cap > 0.0f)
+      for (size_t j = 0; j < v; j++) g[j] *= dz[j];
+  }
+  free(dz);
+  return NULL;
+}
+
+static size_t thread_count(size_t rows, size_t v) {
+  if (rows * v < ((size_t)1 << 20)) return 1; /* small: threads cost more than they save */
+#if defined(OPENBLAS_VERSION)
+  long threads = openblas_get_num_threads();
+#else
+  long threads = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+  if (threads < 1) threads = 1;
+  if (threads > 16) threads = 16;
+  return (size_t)threads < rows ? (size_t)threads : rows;
+}
+
+/* Runs `work` over all rows in up to thread_count(...) parts; returns 0, or -1 when out of memory. */
+static int run_rows(ce_rows all, void* (*work)(void*)) {
+  ce_rows parts[16];
+  pthread_t ids[16];
+  const size_t rows = all.end, workers = thread_count(rows, all.v);
+  for (size_t w = 0; w < workers; w++) {
+    parts[w] = all;
+    parts[w].begin = rows * w / workers;
+    parts[w].end = rows * (w + 1) / workers;
+  }
+  size_t started = 0;
+  for (size_t w = 1; w < workers; w++) {
+    if (pthread_create(&ids[w], NULL, work, &parts[w]) != 0) break;
+    started = w;
+  }
+  work(&parts[0]);
+  for (size_t w = started + 1; w < workers; w++) work(&parts[w]); /* threads that did not start */
+  for (size_t w = 1; w <= started; w++) pthread_join(ids[w], NULL);
+  for (size_t w = 0; w < workers; w++)
+    if (parts[w].failed) return -1;
+  return 0;
+}
+
 napi_value fk_cross_entropy_forward(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   ce_args a;
   typed_view loss;
   if (get_args(env, info, 5, argv) || ce_common(env, argv, &a) || arg_float32(env, argv[4], "loss", &loss)) return NULL;
-  const size_t rows = a.targets.length, v = (size_t)a.vocab;
+  const size_t rows = a.targets.length;
   if (loss.length != rows) return throw_range(env, "fast-kernels: cross-entropy loss must hold one value per row");
-  float* z = malloc(v * sizeof(float));
-  if (z == NULL) return throw_range(env, "fast-kernels: out of memory");
-  const float* x = (const float*)a.logits.data;
-  const int32_t* t = (const int32_t*)a.targets.data;
-  float* l = (float*)loss.data;
-  for (size_t n = 0; n < rows; n++) {
-    if (t[n] < 0 || (int64_t)t[n] >= a.vocab) {
-      l[n] = 0.0f;
-      continue;
-    }
-    soft_cap_row(x + n * v, z, v, (float)a.cap);
-    const float max = row_max(z, v);
-    const float target = z[t[n]];
-    l[n] = max + logf(row_sum_exp(z, v, max, 0)) - target;
-  }
-  free(z);
+  const ce_rows all = {a.logits.data, a.targets.data, NULL, loss.data, 0, rows, (size_t)a.vocab, a.vocab, (float)a.cap, 0};
+  if (run_rows(all, forward_rows) != 0) return throw_range(env, "fast-kernels: out of memory");
   return NULL;
 }
 
@@ -140,35 +237,10 @@ napi_value fk_cross_entropy_backward(napi_env env, napi_callback_info info) {
   if (get_args(env, info, 6, argv) || ce_common(env, argv, &a) || arg_float32(env, argv[4], "dloss", &dloss) ||
       arg_float32(env, argv[5], "dlogits", &dlogits))
     return NULL;
-  const size_t rows = a.targets.length, v = (size_t)a.vocab;
+  const size_t rows = a.targets.length;
   if (dloss.length != rows || dlogits.length != a.logits.length)
     return throw_range(env, "fast-kernels: cross-entropy gradient shapes do not match the logits");
-  const float cap = (float)a.cap;
-  const float* x = (const float*)a.logits.data;
-  const int32_t* t = (const int32_t*)a.targets.data;
-  const float* dl = (const float*)dloss.data;
-  float* dx = (float*)dlogits.data;
-  for (size_t n = 0; n < rows; n++) {
-    float* g = dx + n * v;
-    if (t[n] < 0 || (int64_t)t[n] >= a.vocab) {
-      memset(g, 0, v * sizeof(float));
-      continue;
-    }
-    /* g holds z, then exp(z - max), then the gradient. */
-    soft_cap_row(x + n * v, g, v, cap);
-    const float max = row_max(g, v);
-    const float scale = dl[n] / row_sum_exp(g, v, max, 1);
-    for (size_t j = 0; j < v; j++) g[j] *= scale;
-    g[t[n]] -= dl[n];
-    if (cap > 0.0f) {
-      /* dz/dx needs tanh again: recompute it from x rather than keeping a second row. */
-      const float* restrict xr = x + n * v;
-      const float two_over_cap = 2.0f / cap;
-      for (size_t j = 0; j < v; j++) {
-        const float th = tanh_scaled(xr[j], two_over_cap);
-        g[j] *= 1.0f - th * th;
-      }
-    }
-  }
+  const ce_rows all = {a.logits.data, a.targets.data, dloss.data, dlogits.data, 0, rows, (size_t)a.vocab, a.vocab, (float)a.cap, 0};
+  if (run_rows(all, backward_rows) != 0) return throw_range(env, "fast-kernels: out of memory");
   return NULL;
 }
