@@ -1,10 +1,6 @@
-import { defineConfig } from "tsup"
+import { packageBuild } from "../../tsup.shared.js"
 
-export default defineConfig({
-  entry: { index: "src/index.ts", canvas: "src/canvas.ts", "harness/main": "src/harness/main.ts" },
-  format: ["esm"],
-  dts: { entry: { index: "src/index.ts", canvas: "src/canvas.ts" } },
-  clean: true,
-  sourcemap: true,
-  target: "node20"
-})
+export default packageBuild(
+  { index: "src/index.ts", canvas: "src/canvas.ts", "harness/main": "src/harness/main.ts" },
+  { entry: { index: "src/index.ts", canvas: "src/canvas.ts" } }
+)
