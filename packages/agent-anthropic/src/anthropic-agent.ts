@@ -4,24 +4,25 @@
 import Anthropic from "@anthropic-ai/sdk"
 import {
   Agent,
-  AgentError,
+  type AgentError,
   ConfigError,
+  decodeAgentConfig,
+  decodeOrGarbage,
   defaultRetryPolicy,
   type ModelTurn,
   priceFor,
   type ProposalContext,
-  redactSecrets,
   renderContext,
-  type RetryVerdict,
-  retryAfterMs,
-  isRetryableStatus,
   runConversation,
+  sdkCall,
+  sdkClientOptions,
+  sdkErrorHandling,
   systemPrompt,
   toolDefinitions,
   type TurnReply,
-  withRetries
+  withSdkRetries
 } from "@autoresearch/core"
-import { Config, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { AnthropicAgentConfig, type AnthropicAgentConfigInput } from "./config.js"
 import { anthropicPrices } from "./prices.js"
 
@@ -43,31 +44,10 @@ const MessageResponse = Schema.Struct({
     cache_read_input_tokens: Schema.optional(Schema.NullOr(Schema.Number))
   })
 })
-const decodeResponse = Schema.decodeUnknownEither(MessageResponse)
+const decodeResponse = decodeOrGarbage(MessageResponse)
 
-/** A response that does not have the Messages API's shape. */
-class GarbageResponse {
-  constructor(readonly detail: string) {}
-}
-
-const classify = (error: unknown): RetryVerdict => {
-  if (error instanceof Anthropic.APIUserAbortError) return { retryable: false }
-  if (error instanceof Anthropic.APIConnectionError) return { retryable: true }
-  if (error instanceof Anthropic.APIError && typeof error.status === "number") {
-    if (!isRetryableStatus(error.status)) return { retryable: false }
-    const wait = retryAfterMs(error.headers)
-    return wait === undefined ? { retryable: true } : { retryable: true, retryAfterMs: wait }
-  }
-  // A body that is not JSON, or JSON of the wrong shape.
-  return { retryable: error instanceof GarbageResponse || error instanceof SyntaxError }
-}
-
-const describe = (error: unknown): string => {
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return "request timed out"
-  if (error instanceof Anthropic.APIError && typeof error.status === "number") return `HTTP ${error.status}${error.apiMessage ? ` (${error.apiMessage})` : ""}`
-  if (error instanceof GarbageResponse) return `unexpected response: ${error.detail}`
-  return error instanceof Error ? error.message : String(error)
-}
+// How a failed call reads: the Messages API's own message comes as `apiMessage`.
+const errors = sdkErrorHandling(Anthropic, { apiMessage: (error) => error.apiMessage || undefined })
 
 const toParam = (block: typeof ResponseBlock.Type): Array<Anthropic.ContentBlockParam> =>
   block.type === "text" && "text" in block
@@ -107,19 +87,12 @@ const resolveKey = (configured: Redacted.Redacted<string> | undefined) =>
 /** Builds the Claude agent from a plain configuration object. */
 const make = (input: AnthropicAgentConfigInput = {}): Effect.Effect<Agent["Type"], ConfigError> =>
   Effect.gen(function* () {
-    const config = yield* Schema.decodeUnknown(AnthropicAgentConfig)(input, { onExcessProperty: "error" }).pipe(
-      Effect.mapError(
-        (error) => new ConfigError({ message: `invalid AnthropicAgent configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
-      )
-    )
+    const config = yield* decodeAgentConfig(AnthropicAgentConfig, "AnthropicAgent", input)
     const apiKey = yield* resolveKey(config.apiKey)
     const client = new Anthropic({
       apiKey: Redacted.value(apiKey),
       ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
-      timeout: config.timeoutMs,
-      // Retries are ours (withRetries): one policy for every provider, honouring retry-after.
-      maxRetries: 0,
-      logLevel: "off"
+      ...sdkClientOptions(config.timeoutMs)
     })
     const policy = { ...defaultRetryPolicy, ...config.retry }
     const price = priceFor({ ...anthropicPrices, ...config.prices }, config.model)
@@ -132,8 +105,8 @@ const make = (input: AnthropicAgentConfigInput = {}): Effect.Effect<Agent["Type"
     }))
 
     const call = (messages: ReadonlyArray<Anthropic.MessageParam>, signal: AbortSignal | undefined) =>
-      Effect.tryPromise({
-        try: (interrupt) =>
+      sdkCall(
+        (abort) =>
           client.messages.create(
             {
               model: config.model,
@@ -143,14 +116,10 @@ const make = (input: AnthropicAgentConfigInput = {}): Effect.Effect<Agent["Type"
               tools,
               messages: withCacheBreakpoint(messages)
             },
-            { signal: signal ? AbortSignal.any([signal, interrupt]) : interrupt }
+            { signal: abort }
           ),
-        catch: (error) => error
-      }).pipe(
-        Effect.flatMap((raw) =>
-          Effect.mapError(decodeResponse(raw), (error) => new GarbageResponse(ParseResult.TreeFormatter.formatErrorSync(error)))
-        )
-      )
+        signal
+      ).pipe(Effect.flatMap(decodeResponse))
 
     const propose = (ctx: ProposalContext) => {
       const context = renderContext(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
@@ -168,14 +137,7 @@ const make = (input: AnthropicAgentConfigInput = {}): Effect.Effect<Agent["Type"
           if (reply.note !== undefined) content.push({ type: "text", text: reply.note })
           messages.push({ role: "user", content })
         }
-        return withRetries(call(messages, ctx.signal), { policy, classify, describe, label: `anthropic ${config.model}` }).pipe(
-          Effect.mapError(
-            (error) =>
-              new AgentError({
-                message: redactSecrets(`anthropic ${config.model}: ${describe(error)}`, [apiKey]),
-                retryable: classify(error).retryable
-              })
-          ),
+        return withSdkRetries(call(messages, ctx.signal), { policy, errors, label: `anthropic ${config.model}`, secrets: [apiKey] }).pipe(
           Effect.map((response): ModelTurn => {
             messages.push({ role: "assistant", content: response.content.flatMap(toParam) })
             return {

@@ -1,11 +1,10 @@
 import { AnthropicAgent } from "@autoresearch/agent-anthropic"
-import { Agent, AgentError, type ProposalContext } from "@autoresearch/core"
+import { Agent, AgentError } from "@autoresearch/core"
+import { makeAgentTestbed, type ScriptedHttpServer, startScriptedServer } from "@autoresearch/core/test"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Logger, LogLevel } from "effect"
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { apiError, message, startWireServer, toolUse } from "./wire-server.js"
+import { Effect } from "effect"
+import { readFileSync } from "node:fs"
+import { apiError, message, toolUse } from "./wire-server.js"
 
 const KEY = "sk-ant-PLANTED-test-key-7f3a9c"
 const canvas = "const DEPTH = 4\nconst MATRIX_LR = 0.04\nconst WINDOW_PATTERN = \"SSSL\"\n"
@@ -15,46 +14,31 @@ const price = { inputPerMTok: 3, outputPerMTok: 15, cacheWritePerMTok: 3.75, cac
 // One turn's usage in wire-server.ts: 1000 input, 100 output, 2000 cache-write tokens.
 const turnCost = (1000 * 3 + 100 * 15 + 2000 * 3.75) / 1e6
 
-let server: Awaited<ReturnType<typeof startWireServer>>
-const logs: Array<string> = []
-const transcriptDir = mkdtempSync(join(tmpdir(), "anthropic-transcripts-"))
+const testbed = makeAgentTestbed({ canvas, transcriptPrefix: "anthropic-transcripts-" })
+const logs = testbed.logs
+let server: ScriptedHttpServer
 
 beforeAll(async () => {
-  server = await startWireServer()
+  server = await startScriptedServer()
 })
 afterAll(async () => {
   // The planted key must be in no log line, no transcript and no error of this whole file.
-  const written = readdirSync(transcriptDir).map((file) => readFileSync(join(transcriptDir, file), "utf8"))
+  const written = testbed.transcripts()
   expect(written.length).toBeGreaterThan(0)
   for (const text of [...logs, ...written]) expect(text).not.toContain(KEY)
   await server.close()
 })
 
-let experimentId = 1
-const context = (): ProposalContext => ({
-  program: "Find a better learning rate.",
-  files: [{ path: "train.ts", content: canvas }],
-  history: [],
-  remaining: { experiments: 10 },
-  experimentId: ++experimentId,
-  transcriptDir
-})
-
 const propose = (config: Partial<Parameters<typeof AnthropicAgent.layer>[0]> = {}) =>
-  Effect.flatMap(Agent, (agent) => agent.propose(context())).pipe(
-    Effect.provide(
-      AnthropicAgent.layer({
-        apiKey: KEY,
-        baseURL: server.url,
-        model: "claude-test-1",
-        prices: { "claude-test": price },
-        retry: { initialDelayMs: 5, maxDelayMs: 2_000, maxRetries: 2 },
-        ...config
-      })
-    ),
-    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(JSON.stringify(message))))),
-    Logger.withMinimumLogLevel(LogLevel.All),
-    Effect.tapError((error) => Effect.sync(() => logs.push(JSON.stringify(error), String(error))))
+  testbed.propose(
+    AnthropicAgent.layer({
+      apiKey: KEY,
+      baseURL: server.url,
+      model: "claude-test-1",
+      prices: { "claude-test": price },
+      retry: { initialDelayMs: 5, maxDelayMs: 2_000, maxRetries: 2 },
+      ...config
+    })
   )
 
 describe("AnthropicAgent over the Messages API", () => {

@@ -3,24 +3,25 @@
 // long prompt prefixes by itself, so the stable parts (system prompt, program.md, canvas) come first.
 import {
   Agent,
-  AgentError,
+  type AgentError,
   ConfigError,
+  decodeAgentConfig,
+  decodeOrGarbage,
   defaultRetryPolicy,
-  isRetryableStatus,
   type ModelTurn,
   priceFor,
   type ProposalContext,
-  redactSecrets,
   renderContext,
-  retryAfterMs,
-  type RetryVerdict,
   runConversation,
+  sdkCall,
+  sdkClientOptions,
+  sdkErrorHandling,
   systemPrompt,
   toolDefinitions,
   type TurnReply,
-  withRetries
+  withSdkRetries
 } from "@autoresearch/core"
-import { Config, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 import OpenAI from "openai"
 import { OpenAIAgentConfig, type OpenAIAgentConfigInput } from "./config.js"
 import { openaiPrices } from "./prices.js"
@@ -50,35 +51,16 @@ const CompletionResponse = Schema.Struct({
     )
   )
 })
-const decodeResponse = Schema.decodeUnknownEither(CompletionResponse)
+const decodeResponse = decodeOrGarbage(CompletionResponse)
 
-/** A response that does not have the Chat Completions shape. */
-class GarbageResponse {
-  constructor(readonly detail: string) {}
-}
-
-const classify = (error: unknown): RetryVerdict => {
-  if (error instanceof OpenAI.APIUserAbortError) return { retryable: false }
-  if (error instanceof OpenAI.APIConnectionError) return { retryable: true }
-  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
-    if (!isRetryableStatus(error.status)) return { retryable: false }
-    const wait = retryAfterMs(error.headers)
-    return wait === undefined ? { retryable: true } : { retryable: true, retryAfterMs: wait }
-  }
-  // A body that is not JSON, or JSON of the wrong shape.
-  return { retryable: error instanceof GarbageResponse || error instanceof SyntaxError }
-}
-
-const describe = (error: unknown): string => {
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return "request timed out"
-  if (error instanceof OpenAI.APIConnectionError) return `connection failed (${error.message})`
-  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+// How a failed call reads: the API's own message is in the error body; connection failures say so.
+const errors = sdkErrorHandling(OpenAI, {
+  apiMessage: (error) => {
     const detail = (error.error as { message?: unknown } | undefined)?.message
-    return `HTTP ${error.status}${typeof detail === "string" ? ` (${detail})` : ""}`
-  }
-  if (error instanceof GarbageResponse) return `unexpected response: ${error.detail}`
-  return error instanceof Error ? error.message : String(error)
-}
+    return typeof detail === "string" ? detail : undefined
+  },
+  describeConnectionFailures: true
+})
 
 /** Arguments arrive as a JSON string; a few local servers send an object. Both go to the executor as sent. */
 const argumentsText = (args: unknown) => (typeof args === "string" ? args : JSON.stringify(args ?? {}))
@@ -89,11 +71,7 @@ const resolveEnv = (name: string) =>
 /** Builds the OpenAI(-compatible) agent from a plain configuration object. */
 const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], ConfigError> =>
   Effect.gen(function* () {
-    const config = yield* Schema.decodeUnknown(OpenAIAgentConfig)(input, { onExcessProperty: "error" }).pipe(
-      Effect.mapError(
-        (error) => new ConfigError({ message: `invalid OpenAIAgent configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
-      )
-    )
+    const config = yield* decodeAgentConfig(OpenAIAgentConfig, "OpenAIAgent", input)
     const baseURL = config.baseURL ?? Option.getOrUndefined(Option.map(yield* resolveEnv("OPENAI_BASE_URL"), Redacted.value))
     const envKey = yield* resolveEnv("OPENAI_API_KEY")
     const apiKey = config.apiKey ?? Option.getOrUndefined(envKey)
@@ -110,10 +88,7 @@ const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
       // Local servers ignore the key, but the SDK insists on one.
       apiKey: apiKey === undefined ? "local-server" : Redacted.value(apiKey),
       ...(baseURL !== undefined ? { baseURL } : {}),
-      timeout: config.timeoutMs,
-      // Retries are ours (withRetries): one policy for every provider, honouring retry-after.
-      maxRetries: 0,
-      logLevel: "off"
+      ...sdkClientOptions(config.timeoutMs)
     })
     const policy = { ...defaultRetryPolicy, ...config.retry }
     const maxTokensField = config.maxTokensField ?? (baseURL === undefined ? "max_completion_tokens" : "max_tokens")
@@ -130,8 +105,8 @@ const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
     const label = `openai ${config.model}`
 
     const call = (messages: ReadonlyArray<OpenAI.Chat.ChatCompletionMessageParam>, signal: AbortSignal | undefined) =>
-      Effect.tryPromise({
-        try: (interrupt) =>
+      sdkCall(
+        (abort) =>
           client.chat.completions.create(
             {
               model: config.model,
@@ -141,14 +116,10 @@ const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
               [maxTokensField]: config.maxTokens,
               ...(config.temperature !== undefined ? { temperature: config.temperature } : {})
             },
-            { signal: signal ? AbortSignal.any([signal, interrupt]) : interrupt }
+            { signal: abort }
           ),
-        catch: (error) => error
-      }).pipe(
-        Effect.flatMap((raw) =>
-          Effect.mapError(decodeResponse(raw), (error) => new GarbageResponse(ParseResult.TreeFormatter.formatErrorSync(error)))
-        )
-      )
+        signal
+      ).pipe(Effect.flatMap(decodeResponse))
 
     const propose = (ctx: ProposalContext) => {
       const context = renderContext(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
@@ -162,10 +133,7 @@ const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
           for (const result of reply.toolResults) messages.push({ role: "tool", tool_call_id: result.callId, content: result.output })
           if (reply.note !== undefined) messages.push({ role: "user", content: reply.note })
         }
-        return withRetries(call(messages, ctx.signal), { policy, classify, describe, label }).pipe(
-          Effect.mapError(
-            (error) => new AgentError({ message: redactSecrets(`${label}: ${describe(error)}`, secrets), retryable: classify(error).retryable })
-          ),
+        return withSdkRetries(call(messages, ctx.signal), { policy, errors, label, secrets }).pipe(
           Effect.map((response): ModelTurn => {
             const choice = response.choices[0]
             const toolCalls = (choice.message.tool_calls ?? []).map((wire) => ({

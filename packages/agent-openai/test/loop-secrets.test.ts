@@ -3,7 +3,7 @@
 // console output contains the key. The trainer is the scripted double (no training here).
 import { OpenAIAgent } from "@autoresearch/agent-openai"
 import { makeResultsStore, ResultsStore, runResearch } from "@autoresearch/core"
-import { ScriptedTrainer } from "@autoresearch/core/test"
+import { ScriptedTrainer, startScriptedServer } from "@autoresearch/core/test"
 import { GitWorkspace } from "@autoresearch/git"
 import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { apiError, completion, startWireServer } from "./wire-server.js"
+import { apiError, completion } from "./wire-server.js"
 
 const KEY = "sk-proj-PLANTED-loop-key-0d4b77"
 
@@ -44,7 +44,7 @@ describe("the OpenAI agent in the research loop", () => {
     git(dir, "add", ".")
     git(dir, "commit", "-q", "-m", "init")
 
-    const server = await startWireServer()
+    const server = await startScriptedServer()
     const call = (id: string, name: string, args: unknown) => ({ id, name, arguments: JSON.stringify(args) })
     server.script.push(
       // experiment 2: two turns

@@ -1,11 +1,10 @@
 import { OpenAIAgent } from "@autoresearch/agent-openai"
-import { Agent, AgentError, type ProposalContext } from "@autoresearch/core"
+import { Agent, AgentError } from "@autoresearch/core"
+import { makeAgentTestbed, type ScriptedHttpServer, startScriptedServer } from "@autoresearch/core/test"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Logger, LogLevel } from "effect"
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { apiError, completion, startWireServer } from "./wire-server.js"
+import { Effect } from "effect"
+import { readFileSync } from "node:fs"
+import { apiError, completion } from "./wire-server.js"
 
 const KEY = "sk-proj-PLANTED-openai-key-51c2e8"
 const canvas = "const DEPTH = 4\nconst MATRIX_LR = 0.04\nconst WINDOW_PATTERN = \"SSSL\"\n"
@@ -15,46 +14,31 @@ const price = { inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5 }
 // One turn's usage in wire-server.ts: 3000 prompt tokens of which 1000 cached, 200 completion.
 const turnCost = (2000 * 2 + 200 * 8 + 1000 * 0.5) / 1e6
 
-let server: Awaited<ReturnType<typeof startWireServer>>
-const logs: Array<string> = []
-const transcriptDir = mkdtempSync(join(tmpdir(), "openai-transcripts-"))
+const testbed = makeAgentTestbed({ canvas, transcriptPrefix: "openai-transcripts-" })
+const logs = testbed.logs
+let server: ScriptedHttpServer
 
 beforeAll(async () => {
-  server = await startWireServer()
+  server = await startScriptedServer()
 })
 afterAll(async () => {
   // The planted key must be in no log line, no transcript and no error of this whole file.
-  const written = readdirSync(transcriptDir).map((file) => readFileSync(join(transcriptDir, file), "utf8"))
+  const written = testbed.transcripts()
   expect(written.length).toBeGreaterThan(0)
   for (const text of [...logs, ...written]) expect(text).not.toContain(KEY)
   await server.close()
 })
 
-let experimentId = 1
-const context = (): ProposalContext => ({
-  program: "Find a better learning rate.",
-  files: [{ path: "train.ts", content: canvas }],
-  history: [],
-  remaining: { experiments: 10 },
-  experimentId: ++experimentId,
-  transcriptDir
-})
-
 const propose = (config: Partial<Parameters<typeof OpenAIAgent.layer>[0]> = {}) =>
-  Effect.flatMap(Agent, (agent) => agent.propose(context())).pipe(
-    Effect.provide(
-      OpenAIAgent.layer({
-        apiKey: KEY,
-        baseURL: `${server.url}/v1`,
-        model: "gpt-test-1",
-        prices: { "gpt-test": price },
-        retry: { initialDelayMs: 5, maxDelayMs: 2_000, maxRetries: 2 },
-        ...config
-      })
-    ),
-    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(JSON.stringify(message))))),
-    Logger.withMinimumLogLevel(LogLevel.All),
-    Effect.tapError((error) => Effect.sync(() => logs.push(JSON.stringify(error), String(error))))
+  testbed.propose(
+    OpenAIAgent.layer({
+      apiKey: KEY,
+      baseURL: `${server.url}/v1`,
+      model: "gpt-test-1",
+      prices: { "gpt-test": price },
+      retry: { initialDelayMs: 5, maxDelayMs: 2_000, maxRetries: 2 },
+      ...config
+    })
   )
 
 describe("OpenAIAgent over Chat Completions", () => {

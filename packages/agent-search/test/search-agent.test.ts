@@ -1,5 +1,6 @@
 import { SearchAgent, inferDivisibility, nextProposal, parseParameters } from "@autoresearch/agent-search"
 import { Agent, applyEdits, type ExperimentRecord, type ProposalContext } from "@autoresearch/core"
+import { experimentRecord } from "@autoresearch/core/test"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 
@@ -22,24 +23,8 @@ export interface Config { depth: number }
 const HELPER_CONSTANT = 7
 `
 
-const record = (id: number, description: string, status: ExperimentRecord["status"], valBpb: number | undefined): ExperimentRecord => ({
-  id,
-  tag: "search",
-  baseline: id === 1,
-  description,
-  status,
-  decisionReason: "",
-  parent: "p",
-  commit: "c",
-  startedAt: "",
-  finishedAt: "",
-  durations: { agentMs: 0, trainMs: 0, totalMs: 0 },
-  costUsd: 0,
-  ...(valBpb !== undefined
-    ? { metrics: { valBpb, trainingSeconds: 1, totalSeconds: 1, peakMemoryMb: 1, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 0, numParamsM: 0, depth: 0 } }
-    : {}),
-  repairs: 0
-})
+const record = (id: number, description: string, status: ExperimentRecord["status"], valBpb: number | undefined): ExperimentRecord =>
+  experimentRecord({ id, tag: "search", description, status, valBpb, parent: "p", commit: "c" })
 
 describe("parsing the hyper-parameter block", () => {
   it("reads numbers, powers of two, strings, booleans and tuples, and stops at the first other code", () => {

@@ -20,28 +20,13 @@ import {
   type TurnReply,
   withRetries
 } from "@autoresearch/core"
+import { experimentRecord } from "@autoresearch/core/test"
 
 const canvas = "const DEPTH = 4\nconst MATRIX_LR = 0.04\n\nfunction f() {\n  return 1\n}\nfunction g() {\n  return 1\n}\n"
 const files = [{ path: "train.ts", content: canvas }]
 
-const record = (id: number, status: ExperimentRecord["status"], valBpb?: number): ExperimentRecord => ({
-  id,
-  tag: "t",
-  baseline: id === 1,
-  description: id === 1 ? "" : `change ${id}`,
-  status,
-  decisionReason: "",
-  parent: "a",
-  commit: "b",
-  startedAt: "",
-  finishedAt: "",
-  durations: { agentMs: 0, trainMs: 0, totalMs: 0 },
-  costUsd: 0,
-  ...(valBpb !== undefined
-    ? { metrics: { valBpb, trainingSeconds: 1, totalSeconds: 1, peakMemoryMb: 1, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 0, numParamsM: 0, depth: 0 } }
-    : {}),
-  repairs: 0
-})
+const record = (id: number, status: ExperimentRecord["status"], valBpb?: number): ExperimentRecord =>
+  experimentRecord({ id, status, description: id === 1 ? "" : `change ${id}`, valBpb })
 
 describe("edit session", () => {
   it("applies exact unique replacements and explains every refusal", () => {

@@ -1,0 +1,46 @@
+// TEST DOUBLE. The scaffolding of an agent adapter's tests (against a ScriptedHttpServer): a
+// fresh proposal context over one canvas per proposal, every log line and error captured, and
+// the transcripts written, so a test can check that a planted API key leaks into none of them.
+import { Effect, type Layer, Logger, LogLevel } from "effect"
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Agent, type ProposalContext } from "../services/agent.js"
+
+export interface AgentTestbedOptions {
+  /** The content of the one editable file, train.ts. */
+  readonly canvas: string
+  /** The prefix of the temporary transcript folder. */
+  readonly transcriptPrefix: string
+}
+
+export const makeAgentTestbed = (options: AgentTestbedOptions) => {
+  let experimentId = 1
+  /** Every log message, and every error a proposal failed with, as text. */
+  const logs: Array<string> = []
+  const transcriptDir = mkdtempSync(join(tmpdir(), options.transcriptPrefix))
+
+  const context = (): ProposalContext => ({
+    program: "Find a better learning rate.",
+    files: [{ path: "train.ts", content: options.canvas }],
+    history: [],
+    remaining: { experiments: 10 },
+    experimentId: ++experimentId,
+    transcriptDir
+  })
+
+  return {
+    logs,
+    transcriptDir,
+    /** The text of every transcript written so far. */
+    transcripts: () => readdirSync(transcriptDir).map((file) => readFileSync(join(transcriptDir, file), "utf8")),
+    /** One proposal from the agent the layer builds, for a fresh context, with its logs and error captured. */
+    propose: <E, R>(layer: Layer.Layer<Agent, E, R>) =>
+      Effect.flatMap(Agent, (agent) => agent.propose(context())).pipe(
+        Effect.provide(layer),
+        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(JSON.stringify(message))))),
+        Logger.withMinimumLogLevel(LogLevel.All),
+        Effect.tapError((error) => Effect.sync(() => logs.push(JSON.stringify(error), String(error))))
+      )
+  }
+}

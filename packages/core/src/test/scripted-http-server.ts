@@ -1,0 +1,60 @@
+// TEST DOUBLE. A local HTTP server that answers from a script of replies, so a provider's real
+// SDK is exercised over real HTTP. It records every request it receives. The replies' shapes
+// (a Messages API response, a chat completion, an API error) are the caller's.
+import { createServer, type IncomingHttpHeaders } from "node:http"
+import type { AddressInfo } from "node:net"
+
+export interface ScriptedReply {
+  readonly status?: number
+  readonly headers?: Record<string, string>
+  /** An object is sent as JSON; a string is sent raw (for garbage). */
+  readonly body: unknown
+  readonly delayMs?: number
+}
+
+export interface RecordedRequest {
+  readonly path: string
+  readonly headers: IncomingHttpHeaders
+  readonly body: any
+}
+
+export interface ScriptedHttpServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string
+  /** The replies still to send, in order; push to it, and it is shifted one per request. */
+  readonly script: Array<ScriptedReply>
+  /** Every request received, in order (clear it with `requests.length = 0`). */
+  readonly requests: Array<RecordedRequest>
+  readonly close: () => Promise<void>
+}
+
+/** What a request gets once the script is used up. */
+const scriptExhausted: ScriptedReply = { status: 500, body: { type: "error", error: { type: "api_error", message: "script exhausted" } } }
+
+/** Starts a ScriptedHttpServer on a free port of 127.0.0.1. */
+export const startScriptedServer = async (options: { readonly exhausted?: ScriptedReply } = {}): Promise<ScriptedHttpServer> => {
+  const script: Array<ScriptedReply> = []
+  const requests: Array<RecordedRequest> = []
+  const server = createServer((req, res) => {
+    let raw = ""
+    req.on("data", (chunk) => (raw += chunk))
+    req.on("end", () => {
+      requests.push({ path: req.url ?? "", headers: req.headers, body: raw ? JSON.parse(raw) : undefined })
+      const reply = script.shift() ?? options.exhausted ?? scriptExhausted
+      const send = () => {
+        if (res.destroyed) return
+        res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers })
+        res.end(typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body))
+      }
+      reply.delayMs ? setTimeout(send, reply.delayMs) : send()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    script,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}
