@@ -23,19 +23,22 @@ const statusLabel = (row: ResultRow) => (row.baseline ? "baseline" : row.status)
 const rowColor = (row: ResultRow) =>
   row.status === "keep" ? 32 : row.status === "discard" ? 2 : 31
 
+/** One row's cells, as both the table and the streamed rows show them. */
+const rowCells = (row: ResultRow, descriptionWidth: number): Array<string> => [
+  String(row.id),
+  row.commit,
+  formatBpb(row.valBpb),
+  formatDelta(row.deltaVsBest),
+  row.memoryGb === null ? "-" : row.memoryGb.toFixed(1),
+  statusLabel(row),
+  clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, descriptionWidth)
+]
+
 export const renderTable = (summary: ResultsSummary, options: TableOptions = {}): string => {
   const color = options.color ?? false
   const width = options.descriptionWidth ?? 60
   const header = ["#", "commit", "val_bpb", "Δ best", "mem GB", "status", "description"]
-  const cells = summary.rows.map((row) => [
-    String(row.id),
-    row.commit,
-    formatBpb(row.valBpb),
-    formatDelta(row.deltaVsBest),
-    row.memoryGb === null ? "-" : row.memoryGb.toFixed(1),
-    statusLabel(row),
-    clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, width)
-  ])
+  const cells = summary.rows.map((row) => rowCells(row, width))
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)))
   const numeric = new Set([0, 2, 3, 4])
   const layout = (line: ReadonlyArray<string>) =>
@@ -91,13 +94,5 @@ export const streamRow = (row: ResultRow, options: TableOptions = {}): string =>
   paint(
     options.color ?? false,
     rowColor(row),
-    streamColumns([
-      String(row.id),
-      row.commit,
-      formatBpb(row.valBpb),
-      formatDelta(row.deltaVsBest),
-      row.memoryGb === null ? "-" : row.memoryGb.toFixed(1),
-      statusLabel(row),
-      clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, options.descriptionWidth ?? 70)
-    ])
+    streamColumns(rowCells(row, options.descriptionWidth ?? 70))
   )
