@@ -1,7 +1,7 @@
 // The offline default agent: no API key, no network. It searches the canvas's hyper-parameter
 // block (see search.ts and docs/agents.md) and proposes one exact line edit per experiment.
-import { Agent, AgentError, applyEdits, ConfigError, type ProposalContext } from "@autoresearch/core"
-import { Effect, Either, Layer, ParseResult, Schema } from "effect"
+import { Agent, AgentError, applyEdits, ConfigError, describeParseError, type ProposalContext } from "@autoresearch/core"
+import { Effect, Either, Layer, Schema } from "effect"
 import { nextProposal } from "./search.js"
 
 export const SearchAgentConfig = Schema.Struct({
@@ -30,7 +30,7 @@ const make = (input: SearchAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
   Effect.map(
     Schema.decodeUnknown(SearchAgentConfig)(input, { onExcessProperty: "error" }).pipe(
       Effect.mapError(
-        (error) => new ConfigError({ message: `invalid SearchAgent configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
+        (error) => new ConfigError({ message: `invalid SearchAgent configuration: ${describeParseError(error)}` })
       )
     ),
     (config) => {

@@ -96,7 +96,8 @@ export const runResearch = async (options: ResearchOptions = {}): Promise<Summar
   } = options
   const maxDurationSeconds = loop.maxDurationSeconds ?? (maxHours !== undefined ? maxHours * 3600 : undefined)
   // Decode first: a bad tag must never become a path.
-  await Effect.runPromise(decodeLoopConfig({ ...loop, tag, budgetSeconds, ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}) }))
+  const decoded = Effect.runSync(Effect.either(decodeLoopConfig({ ...loop, tag, budgetSeconds, ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}) })))
+  if (decoded._tag === "Left") throw decoded.left // the ConfigError itself, not a FiberFailure around it
 
   if (trainer === undefined) {
     if (profile === undefined) {

@@ -78,6 +78,12 @@ describe("bad input is one clear line", () => {
     expectOneClearLine(await cli(["results", "--tag", "nope"], dir), 2, /no run "nope"/)
   })
 
+  it("a run configuration that does not decode (a bad tag) is a usage error, not a crash", async () => {
+    const dir = temp()
+    expect((await cli(["init", dir], dir)).code).toBe(0)
+    expectOneClearLine(await cli(["run", "--tag", "bad tag"], dir), 2, /^error: invalid configuration: tag must be 1-64 letters/)
+  })
+
   it("init refuses the SDK's own repository and an existing workspace", async () => {
     expectOneClearLine(await cli(["init", "packages/research"], join(__dirname, "..", "..", "..")), 2, /is inside the SDK's own repository/)
     const dir = temp()

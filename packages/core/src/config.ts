@@ -1,7 +1,7 @@
 // The loop's configuration, decoded from whatever the caller hands in (a script, the CLI,
 // a JSON file), so a bad value is one clear ConfigError, never a crash later in the night.
-import { Effect, ParseResult, Schema } from "effect"
-import { ConfigError } from "./errors.js"
+import { Effect, Schema } from "effect"
+import { ConfigError, describeParseError } from "./errors.js"
 
 const Positive = Schema.Number.pipe(Schema.positive())
 const PositiveInt = Schema.Int.pipe(Schema.positive())
@@ -48,7 +48,7 @@ export const decodeLoopConfig = (input: unknown): Effect.Effect<LoopConfig, Conf
     Effect.mapError(
       (error) =>
         new ConfigError({
-          message: `invalid configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+          message: `invalid configuration: ${describeParseError(error)}`
         })
     )
   )

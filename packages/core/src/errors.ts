@@ -1,6 +1,6 @@
 // One tagged error per failure mode. A user mistake carries a message meant for a person
 // (and a hint where one helps); the CLI prints `message` and never a stack.
-import { Data } from "effect"
+import { Data, ParseResult } from "effect"
 
 /** Configuration that does not decode, or values that cannot work together. */
 export class ConfigError extends Data.TaggedError("ConfigError")<{ message: string; hint?: string }> {}
@@ -31,3 +31,9 @@ export class ForeignStoreError extends Data.TaggedError("ForeignStoreError")<{ m
 
 /** A git operation failed, or the workspace is in a state the loop must not touch. */
 export class WorkspaceError extends Data.TaggedError("WorkspaceError")<{ message: string; hint?: string; cause?: unknown }> {}
+
+/** A schema failure as one line a person reads at a glance: `path: problem; path: problem`. */
+export const describeParseError = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => (issue.path.length > 0 && !issue.message.startsWith(String(issue.path[0])) ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ")

@@ -1,7 +1,7 @@
 // prepare(): read or download the data, train the tokenizer once, tokenize both splits into
 // the cache, and open the fixed environment. Idempotent: a complete cache opens in seconds.
-import type { Evaluation, LossModel } from "@autoresearch/core"
-import { Effect, ParseResult, Schema } from "effect"
+import { describeParseError, type Evaluation, type LossModel } from "@autoresearch/core"
+import { Effect, Schema } from "effect"
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join, resolve } from "node:path"
@@ -86,7 +86,7 @@ const resolveOptions = (options: PrepareOptions): Resolved => {
   if (source._tag === "Left") {
     throw new PrepareError({
       reason: "BadOptions",
-      message: `invalid data source: ${ParseResult.TreeFormatter.formatErrorSync(source.left)}`
+      message: `invalid data source: ${describeParseError(source.left)}`
     })
   }
   return {

@@ -3,7 +3,7 @@
 // verdict and one error text serve every adapter, given the SDK's classes.
 import { Effect, ParseResult, Schema } from "effect"
 import type { Redacted } from "effect"
-import { AgentError, ConfigError } from "../errors.js"
+import { AgentError, ConfigError, describeParseError } from "../errors.js"
 import { isRetryableStatus, type RetryPolicy, type RetryVerdict, retryAfterMs, withRetries } from "./retry.js"
 import { redactSecrets } from "./transcript.js"
 
@@ -122,6 +122,6 @@ export const withSdkRetries = <A, R>(
 export const decodeAgentConfig = <A, I>(schema: Schema.Schema<A, I>, adapter: string, input: unknown): Effect.Effect<A, ConfigError> =>
   Schema.decodeUnknown(schema)(input, { onExcessProperty: "error" }).pipe(
     Effect.mapError(
-      (error) => new ConfigError({ message: `invalid ${adapter} configuration: ${ParseResult.TreeFormatter.formatErrorSync(error)}` })
+      (error) => new ConfigError({ message: `invalid ${adapter} configuration: ${describeParseError(error)}` })
     )
   )
