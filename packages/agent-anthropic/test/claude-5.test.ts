@@ -1,7 +1,7 @@
 // The Claude agent against a stand-in that behaves as today's Messages API does for Claude 5.x
 // (claude-stand-in.ts): thinking by default, 400 for dropped thinking or temperature, refusals,
 // replies cut off at max_tokens, 529 storms.
-import { AnthropicAgent, defaultClaudeModel, deprecatedClaudeModels } from "@autoresearch/agent-anthropic"
+import { AnthropicAgent, anthropicPrices, defaultClaudeModel, deprecatedClaudeModels } from "@autoresearch/agent-anthropic"
 import { Agent, AgentError } from "@autoresearch/core"
 import { claudeError, makeAgentTestbed, startClaudeStandIn } from "@autoresearch/core/test"
 import { afterAll, describe, expect, it } from "@effect/vitest"
@@ -196,5 +196,11 @@ describe("AnthropicAgent with a Claude 5.x model that thinks by default", () => 
     const types = readFileSync(join(sdk, "resources", "messages", "messages.d.ts"), "utf8")
     expect(types).toContain(`'${defaultClaudeModel}'`)
     expect(listed[defaultClaudeModel]).toBeUndefined()
+  })
+
+  it("prices Claude 5.x and Opus 4.6–4.8 at today's list prices", () => {
+    for (const model of ["claude-opus-4-6", "claude-opus-4-7", "claude-opus-4-8"]) expect(anthropicPrices[model]).toMatchObject({ inputPerMTok: 5, outputPerMTok: 25 })
+    expect(anthropicPrices["claude-sonnet-5-5"]).toMatchObject({ inputPerMTok: 2, outputPerMTok: 10, cacheReadPerMTok: 0.1 })
+    expect(anthropicPrices["claude-opus-5-5"]).toMatchObject({ inputPerMTok: 4, outputPerMTok: 20 })
   })
 })

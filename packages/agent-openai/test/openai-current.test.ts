@@ -1,12 +1,14 @@
 // The OpenAI agent against stand-ins that behave as today's services do (openai-stand-in.ts):
 // a gpt-5.x model whose function tools work only on the Responses API, and a local
 // OpenAI-compatible server whose model writes its tool calls as text and reports no usage.
-import { OpenAIAgent } from "@autoresearch/agent-openai"
+import { defaultOpenAIModel, OpenAIAgent, openaiPrices } from "@autoresearch/agent-openai"
 import { Agent, systemPrompt } from "@autoresearch/core"
 import { makeAgentTestbed, startOpenAIStandIn } from "@autoresearch/core/test"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
 
 const KEY = "sk-proj-PLANTED-responses-key-8b1f07"
 const canvas = "const DEPTH = 4\nconst MATRIX_LR = 0.04\nconst WINDOW_PATTERN = \"SSSL\"\n"
@@ -137,4 +139,12 @@ describe("OpenAIAgent with a local model that writes tool calls as text", () => 
       expect(warnings[0]).toContain("OLLAMA_CONTEXT_LENGTH")
     })
   )
+})
+
+describe("OpenAI defaults and prices", () => {
+  it("the default model is in the installed SDK's model list, and GPT-5.x/6 are priced", () => {
+    const sdk = dirname(createRequire(import.meta.url).resolve("openai"))
+    expect(readFileSync(join(sdk, "resources", "shared.d.ts"), "utf8")).toContain(`'${defaultOpenAIModel}'`)
+    for (const model of [defaultOpenAIModel, "gpt-5.5", "gpt-5.6-sol", "gpt-6-sol", "gpt-5.4-mini"]) expect(openaiPrices[model]).toBeDefined()
+  })
 })
