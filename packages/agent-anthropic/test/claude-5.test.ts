@@ -136,6 +136,31 @@ describe("AnthropicAgent with a Claude 5.x model that thinks by default", () => 
     })
   )
 
+  it.live("an empty reply (thinking only) is not sent back: only the reminder to use the tools", () =>
+    Effect.gen(function* () {
+      const server = yield* Effect.promise(() => standIn())
+      server.script.push({
+        body: {
+          id: "msg_empty", type: "message", role: "assistant", model: defaultClaudeModel, stop_reason: "end_turn", stop_sequence: null,
+          content: [{ type: "thinking", thinking: "Hmm.", signature: "sig_empty" }],
+          usage: { input_tokens: 10, output_tokens: 5 }
+        }
+      })
+      const proposal = yield* testbed.propose(layer(server.url))
+      expect(proposal.edits).toHaveLength(1)
+      const second = server.requests[1]!.body.messages
+      expect(second.map((message: { role: string }) => message.role)).toEqual(["user", "user"])
+      expect(second[1].content[0].text).toMatch(/Use the tools/)
+    })
+  )
+
+  it.live("a server that cannot be reached is a retryable AgentError", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(testbed.propose(layer("http://127.0.0.1:9", { retry: { ...fast, maxRetries: 0 } })))
+      expect(error._tag === "AgentError" && error.retryable).toBe(true)
+    })
+  )
+
   it.live("sends the key as x-api-key for a gateway that reads only that", () =>
     Effect.gen(function* () {
       const server = yield* Effect.promise(() => standIn({ authHeader: "x-api-key" }))
