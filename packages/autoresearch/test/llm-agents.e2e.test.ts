@@ -68,13 +68,13 @@ describe("autoresearch run with an LLM agent against stand-in services", () => {
     expect(transcript.costUsd).toBeGreaterThan(0)
   })
 
-  it("Claude 5.x with --model and --effort", { timeout: 180_000 }, async () => {
+  it("Claude 5.x with --model, --effort and --thinking", { timeout: 180_000 }, async () => {
     const server = await startClaudeStandIn({ key: ANTHROPIC_KEY })
     servers.push(server)
-    const { row } = await runOne(["--model", "claude-opus-5-5", "--effort", "high"], envWith({ ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: server.url }), [ANTHROPIC_KEY])
+    const { row } = await runOne(["--model", "claude-opus-5-5", "--effort", "high", "--thinking", "adaptive"], envWith({ ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: server.url }), [ANTHROPIC_KEY])
     expect(row).toMatchObject({ id: 2, description: "MATRIX_LR 0.04 → 0.05" })
     expect(row.valBpb).toBeGreaterThan(0)
-    expect(server.requests[0]!.body).toMatchObject({ model: "claude-opus-5-5", output_config: { effort: "high" } })
+    expect(server.requests[0]!.body).toMatchObject({ model: "claude-opus-5-5", output_config: { effort: "high" }, thinking: { type: "adaptive" } })
   })
 
   it("gpt-5.5 through --openai-api responses", { timeout: 180_000 }, async () => {

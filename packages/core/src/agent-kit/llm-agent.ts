@@ -74,6 +74,7 @@ export const makeLlmAgent = <Message>(options: LlmAgentOptions<Message>): Agent[
   const warned = new Set<string>()
   const warnOnce = (key: string, message: string) =>
     warned.has(key) ? Effect.void : Effect.zipRight(Effect.sync(() => warned.add(key)), Effect.logWarning(message))
+  // Grows when a reply is cut off, and stays grown: the next proposal will need the room too.
   let maxTokens = options.maxTokens
 
   const read = (reply: WireReply<Message>) =>
