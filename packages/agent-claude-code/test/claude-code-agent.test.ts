@@ -109,7 +109,7 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
       expect(error.message).toContain(`only train.ts may be changed; Write of ${join(scratch, "prepare.ts")} refused`)
       expect(error.message).toContain(`Edit of ${join(scratch, "program.md")} refused`)
       expect(error.message).toContain(`Write of ${join(tmpdir(), "claude-code-escape.txt")} refused`)
-      expect(error.costUsd).toBeGreaterThan(0)
+      expect((error as AgentError).costUsd).toBeGreaterThan(0)
       // Claude Code has no Bash at all; the model was told so, and nothing ran.
       const results = lastToolResults()
       expect(results).toContain("No such tool available: Bash")

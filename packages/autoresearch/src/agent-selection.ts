@@ -2,12 +2,13 @@
 // (ANTHROPIC_API_KEY → Claude, OPENAI_API_KEY or OPENAI_BASE_URL → OpenAI), else the offline
 // search agent, which needs no key at all.
 import { AnthropicAgent } from "@autoresearch/agent-anthropic"
+import { ClaudeCodeAgent } from "@autoresearch/agent-claude-code"
 import { OpenAIAgent } from "@autoresearch/agent-openai"
 import { SearchAgent } from "@autoresearch/agent-search"
 import type { Agent, ConfigError } from "@autoresearch/core"
 import type { Layer } from "effect"
 
-export const agentChoices = ["claude", "openai", "search"] as const
+export const agentChoices = ["claude", "openai", "search", "claude-code"] as const
 export type AgentChoice = (typeof agentChoices)[number]
 
 const present = (value: string | undefined) => value !== undefined && value.trim() !== ""
@@ -31,6 +32,9 @@ export const agentLayer = (choice: AgentChoice, selection: AgentSelection = {}):
       return OpenAIAgent.layer(model)
     case "search":
       return SearchAgent.layer(selection.seed !== undefined ? { seed: selection.seed } : {})
+    // Coding agents: asked for by name only, never picked from the environment.
+    case "claude-code":
+      return ClaudeCodeAgent.layer(model)
   }
 }
 
