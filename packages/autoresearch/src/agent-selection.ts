@@ -3,12 +3,13 @@
 // search agent, which needs no key at all.
 import { AnthropicAgent } from "@autoresearch/agent-anthropic"
 import { ClaudeCodeAgent } from "@autoresearch/agent-claude-code"
+import { CodexAgent } from "@autoresearch/agent-codex"
 import { OpenAIAgent } from "@autoresearch/agent-openai"
 import { SearchAgent } from "@autoresearch/agent-search"
 import type { Agent, ConfigError } from "@autoresearch/core"
 import type { Layer } from "effect"
 
-export const agentChoices = ["claude", "openai", "search", "claude-code"] as const
+export const agentChoices = ["claude", "openai", "search", "claude-code", "codex"] as const
 export type AgentChoice = (typeof agentChoices)[number]
 
 const present = (value: string | undefined) => value !== undefined && value.trim() !== ""
@@ -35,6 +36,8 @@ export const agentLayer = (choice: AgentChoice, selection: AgentSelection = {}):
     // Coding agents: asked for by name only, never picked from the environment.
     case "claude-code":
       return ClaudeCodeAgent.layer(model)
+    case "codex":
+      return CodexAgent.layer(model)
   }
 }
 
