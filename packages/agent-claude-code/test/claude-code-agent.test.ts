@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type MessagesServer, startMessagesServer, text, toolUse } from "./messages-server.js"
+import { type MessagesServer, startMessagesServer, text, toolUse } from "@autoresearch/agent-claude-code/test"
 
 const KEY = "sk-ant-PLANTED-claude-code-key-51c2"
 const canvas = "const DEPTH = 4\nconst MATRIX_LR = 0.04\nconst WINDOW_PATTERN = \"SSSL\"\n"

@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { homedir, tmpdir } from "node:os"
 import { join } from "node:path"
-import { execCommand, message, type ResponsesServer, startResponsesServer } from "./responses-server.js"
+import { execCommand, message, type ResponsesServer, startResponsesServer } from "@autoresearch/agent-codex/test"
 
 const KEY = "sk-PLANTED-codex-key-9d41"
 const canvas = "const DEPTH = 4\nconst MATRIX_LR = 0.04\nconst WINDOW_PATTERN = \"SSSL\"\n"

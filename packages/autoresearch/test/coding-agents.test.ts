@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type MessagesServer, startMessagesServer, text, toolUse } from "../../agent-claude-code/test/messages-server.js"
-import { execCommand, message, type ResponsesServer, startResponsesServer } from "../../agent-codex/test/responses-server.js"
+import { type MessagesServer, startMessagesServer, text, toolUse } from "@autoresearch/agent-claude-code/test"
+import { execCommand, message, type ResponsesServer, startResponsesServer } from "@autoresearch/agent-codex/test"
 import { cli } from "./cli-helpers.js"
 
 const cache = join(tmpdir(), "autoresearch-test-cache")
