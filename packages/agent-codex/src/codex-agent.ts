@@ -20,6 +20,9 @@ import {
   type TokenUsage
 } from "@autoresearch/core"
 import { Effect, Layer, Redacted } from "effect"
+import { existsSync } from "node:fs"
+import { homedir } from "node:os"
+import { join } from "node:path"
 import { type CodexAgentConfig, CodexAgentConfig as ConfigSchema, type CodexAgentConfigInput } from "./config.js"
 
 type Sdk = typeof import("@openai/codex-sdk")
@@ -80,6 +83,10 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
       ...(config.executable !== undefined ? { codexPathOverride: config.executable } : {})
     }
     const codex = new sdk.Codex(codexOptions)
+    const codexHome = process.env.CODEX_HOME || join(homedir(), ".codex")
+    if (apiKey === undefined && baseUrl === undefined && !existsSync(join(codexHome, "auth.json"))) {
+      yield* Effect.logWarning(`codex: no CODEX_API_KEY or OPENAI_API_KEY, and no login in ${codexHome}: run \`codex login\` first`)
+    }
 
     /** Runs one turn to its end; never rejects: a failure is in `error`. */
     const runSession = async (threadOptions: ThreadOptions, prompt: string, abort: AbortController): Promise<Session> => {
@@ -88,6 +95,8 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
       let usage = emptyUsage
       let finalResponse = ""
       let error: string | undefined
+      // Codex reports trouble it retries through (a gateway down, no network) as "error" events.
+      let lastTrouble: string | undefined
       let toolCalls = 0
       try {
         const { events } = await thread.runStreamed(prompt, { signal: abort.signal })
@@ -100,9 +109,11 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
             if (event.item.type === "agent_message") finalResponse = event.item.text
           } else if (event.type === "turn.completed") usage = usageOf(event.usage)
           else if (event.type === "turn.failed") error = event.error.message
+          else if (event.type === "error") lastTrouble = event.message
         }
       } catch (thrown) {
-        error ??= abort.signal.aborted ? "stopped (timeout or abort)" : oneLine(thrown)
+        const stopped = `stopped (timeout or abort)${lastTrouble !== undefined ? `; last: ${lastTrouble}` : ""}`
+        error ??= abort.signal.aborted ? stopped : oneLine(thrown)
       }
       return { threadId: thread.id ?? undefined, items, usage, finalResponse, error }
     }
