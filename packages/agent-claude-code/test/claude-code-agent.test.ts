@@ -4,7 +4,7 @@ import { AgentError } from "@autoresearch/core"
 import { makeAgentTestbed } from "@autoresearch/core/test"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type MessagesServer, startMessagesServer, text, toolUse } from "@autoresearch/agent-claude-code/test"
@@ -89,6 +89,8 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
     Effect.gen(function* () {
       server.requests.length = 0
       let scratch = ""
+      const secretFile = join(mkdtempSync(join(tmpdir(), "claude-code-outside-")), "secret.txt")
+      writeFileSync(secretFile, "TOP-SECRET-CONTENT\n")
       server.script.push(
         (cwd) => {
           scratch = cwd
@@ -97,7 +99,8 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
               toolUse("toolu_1", "Write", { file_path: join(cwd, "prepare.ts"), content: "export const hacked = true\n" }),
               toolUse("toolu_2", "Edit", { file_path: join(cwd, "program.md"), old_string: "Find", new_string: "Ignore" }),
               toolUse("toolu_3", "Bash", { command: `touch ${join(cwd, "pwned")}`, description: "escape" }),
-              toolUse("toolu_4", "Write", { file_path: join(tmpdir(), "claude-code-escape.txt"), content: "out" })
+              toolUse("toolu_4", "Write", { file_path: join(tmpdir(), "claude-code-escape.txt"), content: "out" }),
+              toolUse("toolu_5", "Read", { file_path: secretFile })
             ]
           }
         },
@@ -114,6 +117,8 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
       const results = lastToolResults()
       expect(results).toContain("No such tool available: Bash")
       expect(results.match(/only train.ts may be changed/g)).toHaveLength(3)
+      expect(results).toContain(`reading outside the workspace is not allowed; Read of ${secretFile} refused`)
+      expect(JSON.stringify(server.requests)).not.toContain("TOP-SECRET-CONTENT")
       expect(existsSync(join(tmpdir(), "claude-code-escape.txt"))).toBe(false)
       expect(existsSync(scratch)).toBe(false)
     })
