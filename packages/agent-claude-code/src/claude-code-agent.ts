@@ -122,7 +122,8 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
               title: `autoresearch experiment ${ctx.experimentId}`,
               systemPrompt: { type: "preset", preset: "claude_code", append: system },
               maxTurns: config.maxTurns,
-              maxBudgetUsd: config.maxBudgetUsd,
+              // Never more than what the run has left of its own cost cap.
+              maxBudgetUsd: Math.min(config.maxBudgetUsd, Math.max(ctx.remaining.costUsd ?? Infinity, 0.01)),
               ...(config.model !== undefined ? { model: config.model } : {}),
               ...(config.executable !== undefined ? { pathToClaudeCodeExecutable: config.executable } : {})
             }
