@@ -74,17 +74,18 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
     const label = `codex${config.model !== undefined ? `:${config.model}` : ""}`
     // Codex 0.163 ignores OPENAI_BASE_URL: the SDK's baseUrl option is how a gateway is reached.
     const baseUrl = config.baseURL ?? (process.env.OPENAI_BASE_URL || undefined)
-    const apiKey = process.env.CODEX_API_KEY || process.env.OPENAI_API_KEY || undefined
-    const secrets = apiKey !== undefined ? [Redacted.make(apiKey)] : []
+    // Codex authenticates as its CLI does (its login, or CODEX_API_KEY in the environment it
+    // inherits): we pass no key, so a subscription login is never replaced by an API key.
+    const keys = [process.env.CODEX_API_KEY, process.env.OPENAI_API_KEY].filter((key): key is string => key !== undefined && key !== "")
+    const secrets = keys.map((key) => Redacted.make(key))
     const codexOptions: CodexOptions = {
       config: sandboxConfig,
       ...(baseUrl !== undefined ? { baseUrl } : {}),
-      ...(apiKey !== undefined ? { apiKey } : {}),
       ...(config.executable !== undefined ? { codexPathOverride: config.executable } : {})
     }
     const codex = new sdk.Codex(codexOptions)
     const codexHome = process.env.CODEX_HOME || join(homedir(), ".codex")
-    if (apiKey === undefined && baseUrl === undefined && !existsSync(join(codexHome, "auth.json"))) {
+    if (keys.length === 0 && baseUrl === undefined && !existsSync(join(codexHome, "auth.json"))) {
       yield* Effect.logWarning(`codex: no CODEX_API_KEY or OPENAI_API_KEY, and no login in ${codexHome}: run \`codex login\` first`)
     }
 
