@@ -88,7 +88,7 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
           const scratch = yield* makeScratchWorkspace(ctx.program, ctx.files, "autoresearch-claude-code-")
           const { system, prompt } = codingAgentPrompt(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
           const env: NodeJS.ProcessEnv = {
-            ...process.env,
+            ...(config.env ?? process.env),
             ...(config.baseURL !== undefined ? { ANTHROPIC_BASE_URL: config.baseURL } : {}),
             CLAUDE_AGENT_SDK_CLIENT_APP: "autoresearch"
           }

@@ -14,6 +14,10 @@ export const ClaudeCodeAgentConfig = Schema.Struct({
   timeoutMs: Schema.optionalWith(Schema.Number.pipe(Schema.positive()), { default: () => 15 * 60_000 }),
   /** A Claude Code executable to run instead of the one the SDK brings. */
   executable: Schema.optional(Schema.String),
+  /** The environment handed to the CLI (its login, keys, base URL); default process.env. */
+  env: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.UndefinedOr(Schema.String) })),
+  /** The run has a cost cap (maxCostUsd); Claude Code always reports its spend, so nothing changes. */
+  costCapped: Schema.optional(Schema.Boolean),
   /** Non-keep experiments shown in the history table. */
   historyRows: Schema.optional(Schema.Int.pipe(Schema.nonNegative()))
 })

@@ -73,18 +73,29 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
     const sdk = yield* loadSdk
     const label = `codex${config.model !== undefined ? `:${config.model}` : ""}`
     // Codex 0.163 ignores OPENAI_BASE_URL: the SDK's baseUrl option is how a gateway is reached.
-    const baseUrl = config.baseURL ?? (process.env.OPENAI_BASE_URL || undefined)
+    const env = config.env ?? process.env
+    const baseUrl = config.baseURL ?? (env.OPENAI_BASE_URL || undefined)
+    if (config.costCapped && config.price === undefined) {
+      return yield* new ConfigError({
+        message: "codex reports tokens, not dollars, so maxCostUsd cannot be enforced without its price",
+        hint: "give its price, e.g. CodexAgent.layer({ price: { inputPerMTok: 1.25, outputPerMTok: 10 } }), or drop maxCostUsd"
+      })
+    }
     // Codex authenticates as its CLI does (its login, or CODEX_API_KEY in the environment it
     // inherits): we pass no key, so a subscription login is never replaced by an API key.
-    const keys = [process.env.CODEX_API_KEY, process.env.OPENAI_API_KEY].filter((key): key is string => key !== undefined && key !== "")
+    const keys = [env.CODEX_API_KEY, env.OPENAI_API_KEY].filter((key): key is string => key !== undefined && key !== "")
     const secrets = keys.map((key) => Redacted.make(key))
     const codexOptions: CodexOptions = {
       config: sandboxConfig,
       ...(baseUrl !== undefined ? { baseUrl } : {}),
+      // Given an environment, Codex gets exactly that one (the SDK then inherits nothing).
+      ...(config.env !== undefined
+        ? { env: Object.fromEntries(Object.entries(config.env).filter((entry): entry is [string, string] => entry[1] !== undefined)) }
+        : {}),
       ...(config.executable !== undefined ? { codexPathOverride: config.executable } : {})
     }
     const codex = new sdk.Codex(codexOptions)
-    const codexHome = process.env.CODEX_HOME || join(homedir(), ".codex")
+    const codexHome = env.CODEX_HOME || join(homedir(), ".codex")
     if (keys.length === 0 && baseUrl === undefined && !existsSync(join(codexHome, "auth.json"))) {
       yield* Effect.logWarning(`codex: no CODEX_API_KEY or OPENAI_API_KEY, and no login in ${codexHome}: run \`codex login\` first`)
     }

@@ -15,6 +15,10 @@ export const CodexAgentConfig = Schema.Struct({
   price: Schema.optional(ModelPrice),
   /** A Codex executable to run instead of the one the SDK brings. */
   executable: Schema.optional(Schema.String),
+  /** The environment handed to the CLI (its login, keys, base URL); default process.env. */
+  env: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.UndefinedOr(Schema.String) })),
+  /** The run has a cost cap (maxCostUsd): without a price its spend cannot be counted, a ConfigError. */
+  costCapped: Schema.optional(Schema.Boolean),
   /** Non-keep experiments shown in the history table. */
   historyRows: Schema.optional(Schema.Int.pipe(Schema.nonNegative()))
 })
