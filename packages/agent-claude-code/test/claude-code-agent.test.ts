@@ -142,11 +142,14 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
     })
   )
 
-  it.live("a session that edits nothing is an agent error", () =>
+  it.live("a session that edits nothing is an agent error; a given environment is the one Claude Code gets", () =>
     Effect.gen(function* () {
+      server.requests.length = 0
       server.script.push(() => ({ blocks: [text("The canvas already looks optimal to me.")] }))
-      const error = yield* Effect.flip(propose())
+      const env = { ...process.env, ANTHROPIC_API_KEY: `${KEY}-env`, ANTHROPIC_BASE_URL: server.url }
+      const error = yield* Effect.flip(testbed.propose(ClaudeCodeAgent.layer({ model: "claude-test-1", env })))
       expect(error.message).toBe("claude-code:claude-test-1: made no change to train.ts")
+      expect(mainRequests()[0]!.headers["x-api-key"]).toBe(`${KEY}-env`)
     })
   )
 

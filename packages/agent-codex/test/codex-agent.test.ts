@@ -102,6 +102,14 @@ describe("CodexAgent (real Codex, local Responses API)", () => {
     })
   )
 
+  it.live("under a cost cap, a Codex without a price is refused in one line", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(testbed.propose(CodexAgent.layer({ baseURL: server.url, costCapped: true })))
+      expect(error._tag).toBe("ConfigError")
+      expect(error.message).toBe("codex reports tokens, not dollars, so maxCostUsd cannot be enforced without its price")
+    })
+  )
+
   it.live("a session that edits nothing is an agent error", () =>
     Effect.gen(function* () {
       server.script.push({ items: [message("The canvas looks fine as it is.")] })
