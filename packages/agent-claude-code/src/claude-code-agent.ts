@@ -64,21 +64,19 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
     const label = `claude-code${config.model !== undefined ? `:${config.model}` : ""}`
 
     /** Runs one query to its end; never rejects: a failure is in `error`. */
-    const runSession = (options: Options, prompt: string, signal: AbortSignal): Promise<Session> => {
+    const runSession = async (options: Options, prompt: string, signal: AbortSignal): Promise<Session> => {
       const messages: Array<SDKMessage> = []
       let result: SDKResultMessage | undefined
-      return (async () => {
-        try {
-          for await (const message of sdk.query({ prompt, options })) {
-            if (message.type === "assistant" || message.type === "user" || message.type === "result") messages.push(message)
-            if (message.type === "result") result = message
-          }
-          return { messages, result, error: undefined }
-        } catch (error) {
-          const text = signal.aborted ? "stopped (timeout or abort)" : error instanceof Error ? error.message : String(error)
-          return { messages, result, error: text.split("\n")[0] }
+      try {
+        for await (const message of sdk.query({ prompt, options })) {
+          if (message.type === "assistant" || message.type === "user" || message.type === "result") messages.push(message)
+          if (message.type === "result") result = message
         }
-      })()
+        return { messages, result, error: undefined }
+      } catch (error) {
+        const text = signal.aborted ? "stopped (timeout or abort)" : error instanceof Error ? error.message : String(error)
+        return { messages, result, error: text.split("\n")[0] }
+      }
     }
 
     const propose = (ctx: ProposalContext): Effect.Effect<Proposal, AgentError> =>

@@ -153,6 +153,16 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
     })
   )
 
+  it.live("a session past its time limit is stopped", () =>
+    Effect.gen(function* () {
+      server.script.push(() => ({ blocks: [text("Thinking very slowly.")], delayMs: 30_000 }))
+      const started = Date.now()
+      const error = yield* Effect.flip(testbed.propose(ClaudeCodeAgent.layer({ baseURL: server.url, model: "claude-test-1", timeoutMs: 4_000 })))
+      expect(error.message).toBe("claude-code:claude-test-1: stopped (timeout or abort)")
+      expect(Date.now() - started).toBeLessThan(20_000)
+    })
+  )
+
   it.live("a server error mid-session: retried once by Claude Code, then an agent error with the API's message", () =>
     Effect.gen(function* () {
       server.requests.length = 0

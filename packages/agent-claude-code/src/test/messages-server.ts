@@ -11,7 +11,9 @@ export type Block =
   | { readonly type: "tool_use"; readonly id: string; readonly name: string; readonly input: unknown }
 
 /** One scripted answer: content blocks, or an API error status. `cwd` is Claude Code's working directory. */
-export type Turn = (cwd: string) => { readonly blocks: ReadonlyArray<Block> } | { readonly status: number; readonly message: string }
+export type Turn = (
+  cwd: string
+) => { readonly blocks: ReadonlyArray<Block>; readonly delayMs?: number } | { readonly status: number; readonly message: string }
 
 export interface RecordedRequest {
   readonly path: string
@@ -83,8 +85,12 @@ export const startMessagesServer = async (): Promise<MessagesServer> => {
         res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: answer.message } }))
         return
       }
-      res.writeHead(200, { "content-type": "text/event-stream", "request-id": `req_${requests.length}` })
-      res.end(streamedMessage(body.model, answer.blocks))
+      const send = () => {
+        if (res.destroyed) return
+        res.writeHead(200, { "content-type": "text/event-stream", "request-id": `req_${requests.length}` })
+        res.end(streamedMessage(body.model, answer.blocks))
+      }
+      answer.delayMs ? setTimeout(send, answer.delayMs) : send()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
