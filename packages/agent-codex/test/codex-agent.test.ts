@@ -118,6 +118,16 @@ describe("CodexAgent (real Codex, local Responses API)", () => {
     })
   )
 
+  it.live("a session past its time limit is stopped", () =>
+    Effect.gen(function* () {
+      server.script.push({ items: [message("Thinking very slowly.")], delayMs: 60_000 })
+      const started = Date.now()
+      const error = yield* Effect.flip(testbed.propose(CodexAgent.layer({ baseURL: server.url, model: "gpt-test-1", timeoutMs: 12_000 })))
+      expect(error.message).toMatch(/^codex:gpt-test-1: stopped \(timeout or abort\)/)
+      expect(Date.now() - started).toBeLessThan(30_000)
+    })
+  )
+
   it.live("a server error mid-session is an agent error with the API's message", () =>
     Effect.gen(function* () {
       server.requests.length = 0

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net"
 export type OutputItem = Record<string, unknown>
 
 /** One scripted answer: output items, or an API error status. */
-export type Reply = { readonly items: ReadonlyArray<OutputItem> } | { readonly status: number; readonly message: string }
+export type Reply = { readonly items: ReadonlyArray<OutputItem>; readonly delayMs?: number } | { readonly status: number; readonly message: string }
 
 export interface RecordedRequest {
   readonly path: string
@@ -67,8 +67,13 @@ export const startResponsesServer = async (): Promise<ResponsesServer> => {
         res.end(JSON.stringify({ error: { message: reply.message, type: "server_error", code: null } }))
         return
       }
-      res.writeHead(200, { "content-type": "text/event-stream" })
-      res.end(streamedResponse(`resp_${requests.length}`, reply.items))
+      const id = `resp_${requests.length}`
+      const send = () => {
+        if (res.destroyed) return
+        res.writeHead(200, { "content-type": "text/event-stream" })
+        res.end(streamedResponse(id, reply.items))
+      }
+      reply.delayMs ? setTimeout(send, reply.delayMs) : send()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
