@@ -78,7 +78,7 @@ export const startMessagesServer = async (): Promise<MessagesServer> => {
         return
       }
       const cwd = /Primary working directory: ([^\s\\"]+)/.exec(raw)?.[1] ?? ""
-      const turn = main ? script.shift() : () => ({ blocks: [{ type: "text" as const, text: "Experiment" }] })
+      const turn: Turn | undefined = main ? script.shift() : () => ({ blocks: [{ type: "text", text: "Experiment" }] })
       const answer = turn?.(cwd) ?? { status: 500, message: "script exhausted" }
       if ("status" in answer) {
         res.writeHead(answer.status, { "content-type": "application/json" })
