@@ -8,11 +8,13 @@ target="$root/packages/autoresearch/bin/autoresearch.js"
 by_hand="or call it as: node $target"
 on_path() { case ":$PATH:" in *":$1:"*) return 0 ;; *) return 1 ;; esac; }
 
-npm_bin="$(npm prefix -g)/bin"
+# (npm's own warnings, e.g. about pnpm's env settings when run through pnpm, are not ours to show)
+npm_prefix="$(npm prefix -g 2>/dev/null || true)"
+dirs=(${npm_prefix:+"$npm_prefix/bin"} "$HOME/.local/bin")
 # a directory already on the PATH first, so the command works in this shell without more steps
 candidates=()
-for dir in "$npm_bin" "$HOME/.local/bin"; do on_path "$dir" && candidates+=("$dir"); done
-for dir in "$npm_bin" "$HOME/.local/bin"; do on_path "$dir" || candidates+=("$dir"); done
+for dir in "${dirs[@]}"; do on_path "$dir" && candidates+=("$dir"); done
+for dir in "${dirs[@]}"; do on_path "$dir" || candidates+=("$dir"); done
 for dir in "${candidates[@]}"; do
   link="$dir/autoresearch"
   if [[ -e "$link" && ! -L "$link" ]]; then
@@ -29,4 +31,4 @@ for dir in "${candidates[@]}"; do
   fi
   exit 0
 done
-echo "setup: cannot write to $npm_bin, so \`autoresearch\` is not on the PATH; run: sudo ln -sfn $target $npm_bin/autoresearch ($by_hand)" >&2
+echo "setup: cannot write to ${dirs[0]}, so \`autoresearch\` is not on the PATH; run: sudo ln -sfn $target ${dirs[0]}/autoresearch ($by_hand)" >&2

@@ -4,7 +4,7 @@
 // 2 experiments, appended after the README's own flags (the last value wins), and dashboard gets
 // --port 0 so it cannot collide. Needs the build (`pnpm build`): this is the real binary.
 import { spawn, spawnSync } from "node:child_process"
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -110,6 +110,36 @@ describe("the README's commands", () => {
       server.kill("SIGINT")
       await exited
     }
+  })
+})
+
+describe("set-up's PATH step (scripts/link-cli.sh)", () => {
+  const link = (env: NodeJS.ProcessEnv) => spawnSync("bash", [join(root, "scripts", "link-cli.sh")], { env, encoding: "utf8" })
+
+  it("falls back to ~/.local/bin when npm's global bin cannot be written, and says what to add to the PATH", () => {
+    const { home, env } = freshUser()
+    writeFileSync(join(home, "blocker"), "") // a file where a directory would go: unwritable even for root
+    const result = link({ ...env, npm_config_prefix: join(home, "blocker", "npm") })
+    expect(result.status).toBe(0)
+    expect(result.stderr).toBe(`setup: linked ${home}/.local/bin/autoresearch, but ${home}/.local/bin is not on your PATH; add it: export PATH="${home}/.local/bin:$PATH"\n`)
+    expect(realpathSync(join(home, ".local", "bin", "autoresearch"))).toBe(bin)
+  })
+
+  it("says in one line how to link it by hand when no directory can be written", () => {
+    const { home, env } = freshUser()
+    writeFileSync(join(home, "blocker"), "")
+    const result = link({ ...env, HOME: join(home, "blocker"), npm_config_prefix: join(home, "blocker", "npm") })
+    expect(result.status).toBe(0)
+    expect(result.stderr).toMatch(/^setup: cannot write to .*blocker\/npm\/bin, so `autoresearch` is not on the PATH; run: sudo ln -sfn .* \(or call it as: node .*autoresearch\.js\)\n$/)
+  })
+
+  it("leaves alone an `autoresearch` that is not a link", () => {
+    const { home, env } = freshUser()
+    mkdirSync(join(home, "npm-global", "bin"), { recursive: true })
+    writeFileSync(join(home, "npm-global", "bin", "autoresearch"), "#!/bin/sh\necho someone else's\n")
+    const result = link(env)
+    expect(result.stderr).toMatch(/^setup: .*autoresearch exists and is not a link; left it alone/)
+    expect(readFileSync(join(home, "npm-global", "bin", "autoresearch"), "utf8")).toContain("someone else's")
   })
 })
 
