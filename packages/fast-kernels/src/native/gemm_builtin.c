@@ -32,7 +32,7 @@ size_t fk_gemm_kernels(const fk_kernel_info** out, size_t max) {
 
 const fk_kernel_info* fk_gemm_kernel(void) {
   if (active == NULL) {
-    const fk_kernel_info* first;
+    const fk_kernel_info* first = fk_kernel_generic();
     fk_gemm_kernels(&first, 1);
     /* On x86 with both, AVX2's 6 x 16 kernel is as fast as AVX-512's and clocks stay higher on
      * CPUs that slow down for 512-bit work, so it goes first unless asked otherwise. */

@@ -8,36 +8,41 @@
 #define NEON_MR 8
 #define NEON_NR 12
 
-#define FMA_ROW(i, av, lane)                                  \
-  acc[i][0] = vfmaq_laneq_f32(acc[i][0], b0, av, lane);       \
-  acc[i][1] = vfmaq_laneq_f32(acc[i][1], b1, av, lane);       \
-  acc[i][2] = vfmaq_laneq_f32(acc[i][2], b2, av, lane);
+/* Accumulators are named variables, not arrays: compilers keep arrays of vectors in memory. */
+#define ROWS_8(X) X(0, a0, 0) X(1, a0, 1) X(2, a0, 2) X(3, a0, 3) X(4, a1, 0) X(5, a1, 1) X(6, a1, 2) X(7, a1, 3)
 
 static void kernel_neon(size_t k, const float* a, const float* b, float* c, size_t ldc, float alpha, float beta) {
-  float32x4_t acc[NEON_MR][3];
-  for (int i = 0; i < NEON_MR; i++) acc[i][0] = acc[i][1] = acc[i][2] = vdupq_n_f32(0.0f);
+#define DECLARE(i, av, lane) float32x4_t c##i##0 = vdupq_n_f32(0.0f), c##i##1 = c##i##0, c##i##2 = c##i##0;
+  ROWS_8(DECLARE)
+#undef DECLARE
   for (size_t p = 0; p < k; p++) {
     const float32x4_t a0 = vld1q_f32(a), a1 = vld1q_f32(a + 4);
     const float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4), b2 = vld1q_f32(b + 8);
-    FMA_ROW(0, a0, 0)
-    FMA_ROW(1, a0, 1)
-    FMA_ROW(2, a0, 2)
-    FMA_ROW(3, a0, 3)
-    FMA_ROW(4, a1, 0)
-    FMA_ROW(5, a1, 1)
-    FMA_ROW(6, a1, 2)
-    FMA_ROW(7, a1, 3)
+#define STEP(i, av, lane)                              \
+  c##i##0 = vfmaq_laneq_f32(c##i##0, b0, av, lane);    \
+  c##i##1 = vfmaq_laneq_f32(c##i##1, b1, av, lane);    \
+  c##i##2 = vfmaq_laneq_f32(c##i##2, b2, av, lane);
+    ROWS_8(STEP)
+#undef STEP
     a += NEON_MR;
     b += NEON_NR;
   }
-  for (int i = 0; i < NEON_MR; i++) {
-    float* row = c + (size_t)i * ldc;
-    for (int j = 0; j < 3; j++) {
-      float32x4_t r = vmulq_n_f32(acc[i][j], alpha);
-      if (beta != 0.0f) r = vfmaq_n_f32(r, vld1q_f32(row + 4 * j), beta);
-      vst1q_f32(row + 4 * j, r);
-    }
+#define STORE(i, av, lane)                                                              \
+  {                                                                                     \
+    float* row = c + (size_t)i * ldc;                                                   \
+    float32x4_t r0 = vmulq_n_f32(c##i##0, alpha), r1 = vmulq_n_f32(c##i##1, alpha),     \
+                r2 = vmulq_n_f32(c##i##2, alpha);                                       \
+    if (beta != 0.0f) {                                                                 \
+      r0 = vfmaq_n_f32(r0, vld1q_f32(row), beta);                                       \
+      r1 = vfmaq_n_f32(r1, vld1q_f32(row + 4), beta);                                   \
+      r2 = vfmaq_n_f32(r2, vld1q_f32(row + 8), beta);                                   \
+    }                                                                                   \
+    vst1q_f32(row, r0);                                                                 \
+    vst1q_f32(row + 4, r1);                                                             \
+    vst1q_f32(row + 8, r2);                                                             \
   }
+  ROWS_8(STORE)
+#undef STORE
 }
 
 const fk_kernel_info* fk_kernel_neon(void) {
