@@ -19,6 +19,7 @@
         "src/native/transpose.c",
         "src/native/copy.c",
         "src/native/binary.c",
+        "src/native/unary.c",
         "src/native/segment_sum.c",
         "src/native/cross_entropy.c"
       ],

@@ -29,6 +29,10 @@ export interface NativeKernels {
     out: Float32Array,
     outShape: Int32Array
   ) => void
+  /** out = op(x) element-wise (op 0 square, 1 sqrt, 2 rsqrt, 3 neg, 4 relu). */
+  readonly unary: (op: number, x: Float32Array, out: Float32Array) => void
+  /** out = softmax over each run of `channels` elements of x. */
+  readonly softmax: (x: Float32Array, channels: number, out: Float32Array) => void
   /** Copies the box `size` at srcBegin of src (srcShape) to dstBegin of dst (dstShape); 4-byte elements. */
   readonly copyBox: (
     src: Float32Array | Int32Array,

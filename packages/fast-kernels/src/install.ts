@@ -13,6 +13,7 @@ import {
 } from "./kernels/softmax-cross-entropy.js"
 import { identityKernel } from "./kernels/identity.js"
 import { binaryKernel } from "./kernels/binary.js"
+import { softmaxKernel, unaryKernel, unaryOps, type UnaryKernelName } from "./kernels/unary.js"
 import { concatKernel } from "./kernels/concat.js"
 import { gatherKernel } from "./kernels/gather.js"
 import { sliceKernel, splitKernel, unpackKernel } from "./kernels/slice.js"
@@ -118,6 +119,8 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     binaryKernel(addon, "Sub", stock.Sub),
     binaryKernel(addon, "Multiply", stock.Multiply),
     binaryKernel(addon, "RealDiv", stock.RealDiv),
+    ...(Object.keys(unaryOps) as UnaryKernelName[]).map((name) => unaryKernel(addon, name, stock[name])),
+    softmaxKernel(addon, stock.Softmax),
     identityKernel(stock.Identity),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
@@ -139,7 +142,13 @@ const replacedStockKernels = [
   "Add",
   "Sub",
   "Multiply",
-  "RealDiv"
+  "RealDiv",
+  "Square",
+  "Sqrt",
+  "Rsqrt",
+  "Neg",
+  "Relu",
+  "Softmax"
 ] as const
 
 /** The stock wasm kernels we wrap, or undefined when the wasm backend is not loaded. */
