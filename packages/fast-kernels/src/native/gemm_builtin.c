@@ -120,14 +120,14 @@ typedef struct {
 } gemm_plan;
 
 /* C tile [m0, m1) x [n0, n1) of one batch entry. */
-static void gemm_tile(const gemm_plan* plan, size_t entry, size_t m0, size_t m1, size_t n0, size_t n1, int worker) {
+static void gemm_tile(gemm_plan* plan, size_t entry, size_t m0, size_t m1, size_t n0, size_t n1, int worker) {
   const fk_gemm_job* job = plan->job;
   const size_t mr = plan->kernel->mr, nr = plan->kernel->nr;
   const fk_micro_kernel kernel = plan->kernel->kernel;
   float* a_pack = buffer(&a_buffers[worker], plan->mc * KC);
   float* b_pack = buffer(&b_buffers[worker], KC * plan->nc);
   if (a_pack == NULL || b_pack == NULL) {
-    atomic_store(&((gemm_plan*)plan)->out_of_memory, 1);
+    atomic_store(&plan->out_of_memory, 1);
     return;
   }
   const uint32_t* off = job->offsets + 3 * entry;
@@ -171,7 +171,7 @@ static void gemm_tile(const gemm_plan* plan, size_t entry, size_t m0, size_t m1,
 }
 
 static void gemm_task(void* ctx, size_t task, int worker) {
-  const gemm_plan* plan = ctx;
+  gemm_plan* plan = ctx;
   const size_t tiles = plan->split_m * plan->split_n;
   const size_t entry = task / tiles, tile = task % tiles;
   const size_t m0 = (tile / plan->split_n) * plan->tile_m, n0 = (tile % plan->split_n) * plan->tile_n;
