@@ -112,6 +112,10 @@ print(json.dumps({"numpy": np.__version__, "gflops": c["flops"] / ((time.perf_co
 const viaNumpy = (python: string, c: GemmCase, minSeconds: number) =>
   runPythonJson<{ numpy: string; gflops: number }>(python, ["-c", numpyScript], JSON.stringify({ ...c, flops: flops(c), minSeconds }))
 
+// OpenBLAS's threads spin for a while after each call (its thread timeout, ~0.1 s), taking a
+// core from whatever runs next; pausing after a BLAS measurement keeps that off the built-in's.
+const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+
 const geomean = (xs: ReadonlyArray<number>) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length)
 
 const loadNow = () => loadavg().map((x) => Number(x.toFixed(2))) as [number, number, number]
@@ -159,6 +163,7 @@ export const runKernelBenchmark = async (argv: ReadonlyArray<string>) => {
       if (hasBlas) {
         addon.useGemm("blas")
         row.blas = Math.max(row.blas!, direct(addon, c, minSeconds))
+        settle()
       }
       if (python) {
         const result = viaNumpy(python, c, minSeconds)
@@ -180,7 +185,10 @@ export const runKernelBenchmark = async (argv: ReadonlyArray<string>) => {
     const peerScript = argv.includes("--peer") ? join(dirname(fileURLToPath(import.meta.url)), "../../../scripts/peer_probe.py") : undefined
     probe = compareProbe(tf, {
       gemms: hasBlas ? ["builtin", "blas"] : ["builtin"],
-      useGemm: (name) => addon.useGemm(name),
+      useGemm: (name) => {
+        settle()
+        addon.useGemm(name)
+      },
       ...(peerScript ? { peerScript } : {}),
       rounds: option("probe-rounds", 2),
       steps: option("probe-steps", 3)
