@@ -93,10 +93,10 @@ const randomCases = (count: number, seed: number, maxDim: number): Case[] => {
   }))
 }
 
-// Shapes that cross the block sizes (KC 256, MC 144, NC 3072) and the micro-tile edges.
+// Shapes that cross the block sizes (KC 256, MC 240, NC 3072) and the micro-tile edges.
 const blockCases: Case[] = [false, true].flatMap((transA) =>
   [false, true].flatMap((transB) => [
-    { transA, transB, m: 150, n: 70, k: 520, batch: 1, alpha: 1, beta: 0 },
+    { transA, transB, m: 250, n: 70, k: 520, batch: 1, alpha: 1, beta: 0 },
     { transA, transB, m: 13, n: 3100, k: 5, batch: 2, alpha: 1, beta: 0.5 },
     { transA, transB, m: 300, n: 129, k: 257, batch: 1, alpha: -1.5, beta: 1 }
   ])

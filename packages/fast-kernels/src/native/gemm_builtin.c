@@ -12,7 +12,7 @@
 #include "threads.h"
 
 #define KC 256
-#define MC_TARGET 144
+#define MC_TARGET 240
 #define NC_TARGET 3072
 #define MAX_MR 16
 #define MAX_NR 32
@@ -204,9 +204,10 @@ int fk_gemm_builtin(const fk_gemm_job* job) {
   plan.nc = NC_TARGET / nr * nr;
   const double entry_flops = 2.0 * job->m * job->n * job->k;
   const size_t threads = (size_t)fk_threads();
-  /* Tiles per entry: enough tasks for about two per thread, each still worth a thread. */
+  /* Tiles per entry: about one task per thread, each still worth a thread (more tiles balance
+   * better but repack more; one per thread measured faster on the 2-core machine). */
   if (threads > 1 && entry_flops * job->batch >= MIN_PARALLEL_FLOPS && job->batch < 2 * threads) {
-    size_t parts = (2 * threads + job->batch - 1) / job->batch;
+    size_t parts = (threads + job->batch - 1) / job->batch;
     while (parts > 1 && entry_flops / parts < MIN_TILE_FLOPS) parts--;
     /* Split the dimension whose tiles repack less: tiles of rows each repack all of op(B)
      * (k x n), tiles of columns all of op(A) (m x k). */
