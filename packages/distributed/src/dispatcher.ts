@@ -1,0 +1,63 @@
+// The coordinator's side of the queue: keeps `parallel` jobs in flight, collects each job's
+// one result and hands it on. It holds nothing the database does not: a coordinator killed
+// with -9 and started again re-offers every job it offered and never recorded (the queue and
+// the ledger ignore an id they already have) and goes on collecting their results.
+import { Effect } from "effect"
+import type { DatabaseError, QueueError } from "./errors.js"
+import type { JobResult, TrainJob } from "./job.js"
+import { JobLedger } from "./ledger.js"
+import { JobQueue } from "./queue.js"
+
+export interface DispatchOptions<E, R> {
+  readonly tag: string
+  /** Jobs kept in flight (the number of workers, usually). */
+  readonly parallel: number
+  /** How often the ledger is asked for finished jobs (default 0.1 s). */
+  readonly pollSeconds?: number
+  /** True for a job whose result is already recorded (a restart skips it). */
+  readonly isRecorded: (job: TrainJob) => boolean
+  /** Makes the next job (its commit already on the remote), or undefined when there are no more. */
+  readonly next: (inFlight: ReadonlyArray<TrainJob>) => Effect.Effect<TrainJob | undefined, E, R>
+  /** Records one finished job; called once per job, in the order results are found. */
+  readonly onResult: (result: JobResult, job: TrainJob) => Effect.Effect<void, E, R>
+  /** True stops offering new jobs (the ones in flight still finish). */
+  readonly stopped?: () => boolean
+}
+
+export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<void, E | DatabaseError | QueueError, R | JobQueue | JobLedger> =>
+  Effect.gen(function* () {
+    const queue = yield* JobQueue
+    const ledger = yield* JobLedger
+    const inFlight = new Map<string, TrainJob>()
+    const offer = (job: TrainJob) =>
+      Effect.gen(function* () {
+        // The ledger first: a job in the queue is always one the run knows it offered.
+        yield* ledger.recordOffer(job)
+        yield* queue.offer(job)
+        inFlight.set(job.id, job)
+      })
+    // A restart: everything offered and not recorded is in flight again.
+    for (const job of yield* ledger.offered(options.tag)) {
+      if (!options.isRecorded(job)) yield* offer(job)
+    }
+    let exhausted = false
+    const fill = Effect.gen(function* () {
+      while (!exhausted && inFlight.size < options.parallel && options.stopped?.() !== true) {
+        const job = yield* options.next([...inFlight.values()])
+        if (job === undefined) exhausted = true
+        else yield* offer(job)
+      }
+    })
+    const pollSeconds = options.pollSeconds ?? 0.1
+    yield* fill
+    while (inFlight.size > 0) {
+      const results = yield* ledger.results([...inFlight.keys()])
+      for (const result of results) {
+        const job = inFlight.get(result.jobId)!
+        inFlight.delete(result.jobId)
+        yield* options.onResult(result, job)
+      }
+      yield* fill
+      if (results.length === 0) yield* Effect.sleep(`${pollSeconds} seconds`)
+    }
+  })
