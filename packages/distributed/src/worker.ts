@@ -3,11 +3,11 @@
 // Claims are counted in the ledger because a worker killed with -9 is no failed attempt to
 // the queue (its lease just runs out): a job that kills its worker every time ends as a
 // crash after `maxClaims` claims instead of killing workers all night.
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { hostname } from "node:os"
 import { join } from "node:path"
 import { type RunReport, Trainer, type TrainerError } from "@autoresearch/core"
-import { Context, Effect, Layer } from "effect"
+import { Cause, Context, Effect, Layer } from "effect"
 import type { DatabaseError, GitRemoteError, QueueError } from "./errors.js"
 import { checkoutJob, type CheckoutRefusal } from "./git-remote.js"
 import type { JobResult, TrainJob } from "./job.js"
@@ -91,6 +91,7 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
     options.onJob?.({ kind: "started", job, claim })
     const prepared = yield* checkout.prepare(job)
     if ("_tag" in prepared) return yield* finish(crash("invalid", `worker ${options.name} refused the job: ${prepared.message}`), "")
+    mkdirSync(options.logsDir, { recursive: true })
     const logFile = join(options.logsDir, `${job.tag}-${job.experiment}${job.id.includes(".") ? `.${job.id.split(".")[1]}` : ""}.log`)
     const report = yield* trainer.run({ dir: prepared.dir, budgetSeconds: job.budgetSeconds, logFile }).pipe(
       // The trainer could not start here (a broken install?): let another worker try, and
@@ -121,7 +122,14 @@ export const runWorker = (options: WorkerOptions): Effect.Effect<number, never, 
       )
     ).pipe(
       Effect.tap(() => Effect.sync(() => done++)),
-      Effect.catchAll((error: WorkerError) => Effect.logWarning(`worker ${options.name}: ${error.message}`).pipe(Effect.zipRight(Effect.sleep("1 second"))))
+      // A failed job (or a defect in a plugin) went back to the queue; this worker goes on.
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause)
+          ? Effect.interrupt
+          : Effect.logWarning(`worker ${options.name}: ${Cause.isFailType(cause) ? (cause.error as WorkerError).message : Cause.pretty(cause).split("\n")[0]}`).pipe(
+              Effect.zipRight(Effect.sleep("1 second"))
+            )
+      )
     )
     const loop = Effect.whileLoop({
       while: () => options.maxJobs === undefined || done < options.maxJobs,
