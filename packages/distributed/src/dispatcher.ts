@@ -8,6 +8,8 @@ import type { JobResult, TrainJob } from "./job.js"
 import { JobLedger } from "./ledger.js"
 import { JobQueue } from "./queue.js"
 
+const OFFER_CONCURRENCY = 16
+
 export interface DispatchOptions<E, R> {
   readonly tag: string
   /** Jobs kept in flight (the number of workers, usually). */
@@ -29,24 +31,26 @@ export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<vo
     const queue = yield* JobQueue
     const ledger = yield* JobLedger
     const inFlight = new Map<string, TrainJob>()
-    const offer = (job: TrainJob) =>
+    // The ledger first (one write for all): a job in the queue is always one the run knows it
+    // offered. The offers go out together: when many jobs finish at once, the next ones should
+    // not wait behind each other.
+    const offerAll = (jobs: ReadonlyArray<TrainJob>) =>
       Effect.gen(function* () {
-        // The ledger first: a job in the queue is always one the run knows it offered.
-        yield* ledger.recordOffer(job)
-        yield* queue.offer(job)
-        inFlight.set(job.id, job)
+        yield* ledger.recordOffers(jobs)
+        yield* Effect.forEach(jobs, queue.offer, { concurrency: OFFER_CONCURRENCY, discard: true })
+        for (const job of jobs) inFlight.set(job.id, job)
       })
     // A restart: everything offered and not recorded is in flight again.
-    for (const job of yield* ledger.offered(options.tag)) {
-      if (!options.isRecorded(job)) yield* offer(job)
-    }
+    yield* offerAll((yield* ledger.offered(options.tag)).filter((job) => !options.isRecorded(job)))
     let exhausted = false
     const fill = Effect.gen(function* () {
-      while (!exhausted && inFlight.size < options.parallel && options.stopped?.() !== true) {
-        const job = yield* options.next([...inFlight.values()])
+      const made: Array<TrainJob> = []
+      while (!exhausted && inFlight.size + made.length < options.parallel && options.stopped?.() !== true) {
+        const job = yield* options.next([...inFlight.values(), ...made])
         if (job === undefined) exhausted = true
-        else yield* offer(job)
+        else made.push(job)
       }
+      yield* offerAll(made)
     })
     const pollSeconds = options.pollSeconds ?? 0.1
     yield* fill

@@ -9,8 +9,8 @@ import type { JobClaim, JobResult, TrainJob } from "./job.js"
 export class JobLedger extends Context.Tag("@autoresearch/distributed/JobLedger")<
   JobLedger,
   {
-    /** Records a job as offered by its run (idempotent by id). */
-    readonly recordOffer: (job: TrainJob) => Effect.Effect<void, DatabaseError>
+    /** Records jobs as offered by their run (idempotent by id), in one write. */
+    readonly recordOffers: (jobs: ReadonlyArray<TrainJob>) => Effect.Effect<void, DatabaseError>
     /** Counts one more claim of the job by `worker`; returns the claim's number (1 = first). */
     readonly claim: (jobId: string, worker: string) => Effect.Effect<number, DatabaseError>
     /** Writes the job's result unless one exists; true when this write was the one kept. */
@@ -30,9 +30,9 @@ export const makeMemoryLedger = (): JobLedger["Type"] => {
   const claims: Array<JobClaim> = []
   const results = new Map<string, JobResult>()
   return {
-    recordOffer: (job) =>
+    recordOffers: (offered) =>
       Effect.sync(() => {
-        if (!jobs.has(job.id)) jobs.set(job.id, job)
+        for (const job of offered) if (!jobs.has(job.id)) jobs.set(job.id, job)
       }),
     claim: (jobId, worker) =>
       Effect.sync(() => {

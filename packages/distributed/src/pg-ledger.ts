@@ -17,10 +17,15 @@ const decodeRow = <A>(what: string, decode: (u: unknown) => Effect.Effect<A, unk
 export const makePgLedger = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   return JobLedger.of({
-    recordOffer: (job) =>
-      sql`INSERT INTO autoresearch_jobs (id, tag, experiment, job, offered_at)
-          VALUES (${job.id}, ${job.tag}, ${job.experiment}, ${encodeJob(job)}, ${new Date().toISOString()})
-          ON CONFLICT (id) DO NOTHING`.pipe(Effect.asVoid, Effect.mapError(dbError("recording an offered job"))),
+    recordOffers: (jobs) => {
+      if (jobs.length === 0) return Effect.void
+      const offeredAt = new Date().toISOString()
+      const rows = jobs.map((job) => ({ id: job.id, tag: job.tag, experiment: job.experiment, job: encodeJob(job), offered_at: offeredAt }))
+      return sql`INSERT INTO autoresearch_jobs ${sql.insert(rows)} ON CONFLICT (id) DO NOTHING`.pipe(
+        Effect.asVoid,
+        Effect.mapError(dbError("recording offered jobs"))
+      )
+    },
     claim: (jobId, worker) =>
       sql<{ claim: number }>`INSERT INTO autoresearch_claims (job_id, claim, worker, claimed_at)
           SELECT ${jobId}, COALESCE(MAX(claim), 0) + 1, ${worker}, ${new Date().toISOString()}

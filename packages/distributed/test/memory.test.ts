@@ -52,7 +52,7 @@ describe("a worker", () => {
     const ledger = makeMemoryLedger()
     const job = jobFor("t", 3)
     const program = Effect.gen(function* () {
-      yield* ledger.recordOffer(job)
+      yield* ledger.recordOffers([job])
       // Two earlier workers claimed it and died (their process was killed: no result).
       yield* ledger.claim(job.id, "dead-1")
       yield* ledger.claim(job.id, "dead-2")
