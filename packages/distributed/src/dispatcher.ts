@@ -18,10 +18,13 @@ export interface DispatchOptions<E, R> {
   readonly pollSeconds?: number
   /** True for a job whose result is already recorded (a restart skips it). */
   readonly isRecorded: (job: TrainJob) => boolean
-  /** Makes the next job (its commit already on the remote), or undefined when there are no more. */
-  readonly next: (inFlight: ReadonlyArray<TrainJob>) => Effect.Effect<TrainJob | undefined, E, R>
-  /** Records one finished job; called once per job, in the order results are found. */
-  readonly onResult: (result: JobResult, job: TrainJob) => Effect.Effect<void, E, R>
+  /**
+   * Makes the next job (its commit already on the remote); "later" when none can be made until
+   * a result comes (e.g. the baseline is still running); undefined when there are no more.
+   */
+  readonly next: (inFlight: ReadonlyArray<TrainJob>) => Effect.Effect<TrainJob | "later" | undefined, E, R>
+  /** Records one finished job (called once per job, as results are found); may ask for a follow-up job. */
+  readonly onResult: (result: JobResult, job: TrainJob) => Effect.Effect<TrainJob | void, E, R>
   /** True stops offering new jobs (the ones in flight still finish). */
   readonly stopped?: () => boolean
 }
@@ -47,6 +50,7 @@ export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<vo
       const made: Array<TrainJob> = []
       while (!exhausted && inFlight.size + made.length < options.parallel && options.stopped?.() !== true) {
         const job = yield* options.next([...inFlight.values(), ...made])
+        if (job === "later") break
         if (job === undefined) exhausted = true
         else made.push(job)
       }
@@ -56,11 +60,14 @@ export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<vo
     yield* fill
     while (inFlight.size > 0) {
       const results = yield* ledger.results([...inFlight.keys()])
+      const followUps: Array<TrainJob> = []
       for (const result of results) {
         const job = inFlight.get(result.jobId)!
         inFlight.delete(result.jobId)
-        yield* options.onResult(result, job)
+        const followUp = yield* options.onResult(result, job)
+        if (followUp !== undefined) followUps.push(followUp)
       }
+      yield* offerAll(followUps)
       yield* fill
       if (results.length === 0) yield* Effect.sleep(`${pollSeconds} seconds`)
     }

@@ -1,7 +1,7 @@
 // The unit of distributed work: one training run of one commit. Everything that crosses the
 // queue or the database is decoded through these Schemas: a worker trusts nothing it reads.
 import { createHash } from "node:crypto"
-import { RunReport } from "@autoresearch/core"
+import { FileEdit, RunReport } from "@autoresearch/core"
 import { Schema } from "effect"
 
 /** The queue's id column is VARCHAR(36): every job id fits, whatever the tag's length. */
@@ -39,7 +39,26 @@ export const TrainJob = Schema.Struct({
   canvasHash: Schema.String,
   /** The workspace's prepared profile; a worker refuses a commit recorded for another one. */
   profile: Schema.optional(Schema.String),
-  budgetSeconds: Schema.Number
+  budgetSeconds: Schema.Number,
+  /**
+   * What the coordinator needs to record the experiment when the result comes (kept with the
+   * job so a restarted coordinator has it too). Workers ignore it.
+   */
+  proposal: Schema.optional(
+    Schema.Struct({
+      description: Schema.String,
+      /** The best commit the experiment was built on. */
+      parent: Schema.String,
+      edits: Schema.Array(FileEdit),
+      canvasLines: Schema.Number,
+      costUsd: Schema.Number,
+      agentMs: Schema.Number,
+      proposedAt: Schema.String,
+      transcript: Schema.optional(Schema.String),
+      /** Set on a re-training: the older best the change was first built on. */
+      rebasedFrom: Schema.optional(Schema.String)
+    })
+  )
 })
 export type TrainJob = typeof TrainJob.Type
 

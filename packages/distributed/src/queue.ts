@@ -4,7 +4,7 @@
 import * as PersistedQueue from "@effect/experimental/PersistedQueue"
 import { SqlClient } from "@effect/sql"
 import * as SqlPersistedQueue from "@effect/sql/SqlPersistedQueue"
-import { Context, Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer, Option } from "effect"
 import { DatabaseError, QueueError } from "./errors.js"
 import { TRAIN_QUEUE, TrainJob } from "./job.js"
 import { migrate, withMigrationLock } from "./postgres.js"
@@ -57,10 +57,28 @@ const makeJobQueue = Effect.gen(function* () {
   })
 })
 
+/**
+ * PersistedQueue's memory store wakes every waiting taker for one new element; all but the
+ * first then find the queue empty and die with "unsafeHead: empty iterable" before taking
+ * anything. Nothing is lost, so such a taker simply waits again.
+ */
+const memoryStoreForManyTakers = Layer.effect(
+  PersistedQueue.PersistedQueueStore,
+  Effect.map(PersistedQueue.PersistedQueueStore, (store) => {
+    const take = (options: Parameters<typeof store.take>[0]): ReturnType<typeof store.take> =>
+      store.take(options).pipe(
+        Effect.catchSomeDefect((defect) =>
+          defect instanceof Error && defect.message.includes("empty iterable") ? Option.some(Effect.suspend(() => take(options))) : Option.none()
+        )
+      )
+    return PersistedQueue.PersistedQueueStore.of({ offer: store.offer, take })
+  })
+).pipe(Layer.provide(PersistedQueue.layerStoreMemory))
+
 /** The queue in memory (one process: the coordinator and its local workers). */
 export const memoryQueue: Layer.Layer<JobQueue> = Layer.effect(JobQueue, makeJobQueue).pipe(
   Layer.provide(PersistedQueue.layer),
-  Layer.provide(PersistedQueue.layerStoreMemory)
+  Layer.provide(memoryStoreForManyTakers)
 )
 
 /** The queue on PostgreSQL, in the table `effect_queue` SqlPersistedQueue creates. */
