@@ -3,12 +3,15 @@
 // with -9 and started again re-offers every job it offered and never recorded (the queue and
 // the ledger ignore an id they already have) and goes on collecting their results.
 import { Effect } from "effect"
+import { outlastOutage } from "./outage.js"
 import type { DatabaseError, QueueError } from "./errors.js"
 import type { JobResult, TrainJob } from "./job.js"
 import { JobLedger } from "./ledger.js"
 import { JobQueue } from "./queue.js"
 
 const OFFER_CONCURRENCY = 16
+
+
 
 export interface DispatchOptions<E, R> {
   readonly tag: string
@@ -39,12 +42,12 @@ export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<vo
     // not wait behind each other.
     const offerAll = (jobs: ReadonlyArray<TrainJob>) =>
       Effect.gen(function* () {
-        yield* ledger.recordOffers(jobs)
-        yield* Effect.forEach(jobs, queue.offer, { concurrency: OFFER_CONCURRENCY, discard: true })
+        yield* outlastOutage(ledger.recordOffers(jobs))
+        yield* Effect.forEach(jobs, (job) => outlastOutage(queue.offer(job)), { concurrency: OFFER_CONCURRENCY, discard: true })
         for (const job of jobs) inFlight.set(job.id, job)
       })
     // A restart: everything offered and not recorded is in flight again.
-    yield* offerAll((yield* ledger.offered(options.tag)).filter((job) => !options.isRecorded(job)))
+    yield* offerAll((yield* outlastOutage(ledger.offered(options.tag))).filter((job) => !options.isRecorded(job)))
     let exhausted = false
     const fill = Effect.gen(function* () {
       const made: Array<TrainJob> = []
@@ -59,7 +62,7 @@ export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<vo
     const pollSeconds = options.pollSeconds ?? 0.1
     yield* fill
     while (inFlight.size > 0) {
-      const results = yield* ledger.results([...inFlight.keys()])
+      const results = yield* outlastOutage(ledger.results([...inFlight.keys()]))
       const followUps: Array<TrainJob> = []
       for (const result of results) {
         const job = inFlight.get(result.jobId)!

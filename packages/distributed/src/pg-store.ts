@@ -7,6 +7,7 @@ import { Context, Effect, Layer, Schema } from "effect"
 import type { DatabaseError } from "./errors.js"
 import { jsonlLine, writeExports } from "./exports.js"
 import { dbError } from "./postgres.js"
+import { outlastOutage } from "./outage.js"
 
 const decodeLine = Schema.decodeUnknown(Schema.parseJson(ExperimentRecordSchema))
 
@@ -32,7 +33,8 @@ export const makePgStore = (options: PgStoreOptions) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const rows = sql<{ line: string }>`SELECT line FROM autoresearch_experiments WHERE tag = ${options.tag} ORDER BY id`.pipe(
-      Effect.mapError(dbError("reading experiments"))
+      Effect.mapError(dbError("reading experiments")),
+      outlastOutage
     )
     const read = rows.pipe(
       Effect.flatMap((found) =>
@@ -63,7 +65,11 @@ export const makePgStore = (options: PgStoreOptions) =>
           })
           // Idempotent: a coordinator that restarts and records the same experiment again changes nothing.
           yield* sql`INSERT INTO autoresearch_experiments (tag, id, line) VALUES (${record.tag}, ${record.id}, ${line})
-                     ON CONFLICT (tag, id) DO NOTHING`.pipe(Effect.mapError(dbError("appending an experiment")), Effect.mapError(storeError(options.dir)))
+                     ON CONFLICT (tag, id) DO NOTHING`.pipe(
+            Effect.mapError(dbError("appending an experiment")),
+            outlastOutage,
+            Effect.mapError(storeError(options.dir))
+          )
           yield* exportAll
         })
     })
@@ -75,7 +81,8 @@ export const makeBestCommit = Effect.gen(function* () {
     get: (tag) =>
       sql<{ best_commit: string }>`SELECT best_commit FROM autoresearch_runs WHERE tag = ${tag}`.pipe(
         Effect.map((rows) => rows[0]?.best_commit),
-        Effect.mapError(dbError("reading the best commit"))
+        Effect.mapError(dbError("reading the best commit")),
+        outlastOutage
       ),
     compareAndSet: (tag, expected, next) =>
       (expected === undefined
@@ -83,7 +90,8 @@ export const makeBestCommit = Effect.gen(function* () {
         : sql`UPDATE autoresearch_runs SET best_commit = ${next} WHERE tag = ${tag} AND best_commit = ${expected} RETURNING tag`
       ).pipe(
         Effect.map((rows) => rows.length === 1),
-        Effect.mapError(dbError("moving the best commit"))
+        Effect.mapError(dbError("moving the best commit")),
+        outlastOutage
       )
   })
 })

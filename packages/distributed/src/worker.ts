@@ -12,6 +12,7 @@ import type { DatabaseError, GitRemoteError, QueueError } from "./errors.js"
 import { checkoutJob, type CheckoutRefusal } from "./git-remote.js"
 import type { JobResult, TrainJob } from "./job.js"
 import { JobLedger } from "./ledger.js"
+import { outlastOutage } from "./outage.js"
 import { JobQueue } from "./queue.js"
 
 /** Puts a job's commit in a directory the Trainer can run, or says why it must not be run. */
@@ -71,7 +72,7 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
     const checkout = yield* JobCheckout
     const maxClaims = options.maxClaims ?? 3
     const startedAt = new Date().toISOString()
-    const claim = yield* ledger.claim(job.id, options.name)
+    const claim = yield* outlastOutage(ledger.claim(job.id, options.name))
     const finish = (report: RunReport, logTail: string) =>
       Effect.gen(function* () {
         const result: JobResult = {
@@ -79,7 +80,7 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
           startedAt, finishedAt: new Date().toISOString()
         }
         // false: a stalled earlier claim already wrote it; that result stands.
-        yield* ledger.writeResult(result)
+        yield* outlastOutage(ledger.writeResult(result))
         options.onJob?.({ kind: "finished", job, claim, report })
       })
     if (claim > maxClaims) {

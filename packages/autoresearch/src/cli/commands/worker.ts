@@ -3,35 +3,14 @@
 // the profile's data is prepared here, runs the tfjs trainer unchanged and writes the report
 // and the log tail back. CUDA_VISIBLE_DEVICES is passed on to the trainer as it is.
 import { resolve } from "node:path"
-import { Trainer, TrainerError } from "@autoresearch/core"
 import { defaultWorkerName, redactUrl, serveJobs } from "@autoresearch/distributed"
-import { loadPrepared } from "@autoresearch/prepare"
-import { TfjsTrainer } from "@autoresearch/trainer-tfjs"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
+import { preparedTfjsTrainer } from "../../run-parallel.js"
 import { UserError } from "../../user-error.js"
-import { readWorkspaceProfile } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { onInterrupt } from "../interrupt.js"
 import { statusLine } from "../status-line.js"
 import { numberOption, stringOption } from "../values.js"
-
-/** The tfjs trainer, after loading (never downloading) the data of the checkout's profile. */
-const preparedTrainer = Layer.effect(
-  Trainer,
-  Effect.map(Trainer, (tfjs) =>
-    Trainer.of({
-      name: tfjs.name,
-      run: (spec) =>
-        Effect.tryPromise({
-          try: async () => {
-            const { profile, source, cacheDir } = readWorkspaceProfile(spec.dir)
-            await loadPrepared({ profile, source, ...(cacheDir !== undefined ? { cacheDir } : {}) })
-          },
-          catch: (error) => new TrainerError({ message: `this machine cannot run the job's profile: ${(error as Error).message}`, cause: error })
-        }).pipe(Effect.zipRight(tfjs.run(spec)))
-    })
-  )
-).pipe(Layer.provide(TfjsTrainer.layer()))
 
 export const workerCommand: Command = {
   name: "worker",
@@ -80,7 +59,7 @@ export const workerCommand: Command = {
                   : `${event.job.tag} #${event.job.experiment}: ${event.report?._tag === "Success" ? `val_bpb ${event.report.metrics.valBpb.toFixed(6)}` : `crash (${event.report?._tag === "Crash" ? event.report.reason : "?"})`}`
               )
           },
-          preparedTrainer
+          preparedTfjsTrainer
         ).pipe(Effect.either)
       )
       // The tagged error itself (one line for a person), not a FiberFailure around it.
