@@ -45,6 +45,9 @@ describe("run --parallel", () => {
 
     const results = await cli(["results", "--json", "--tag", "par"], dir)
     expect(results.code, results.stderr).toBe(0)
-    expect(JSON.parse(results.stdout).rows).toHaveLength(3)
+    const rows = JSON.parse(results.stdout).rows
+    expect(rows).toHaveLength(3)
+    // The rows say which worker trained what; #2 and #3 went to different workers.
+    expect(new Set(rows.slice(1).map((row: { worker: string }) => row.worker))).toEqual(new Set(["local-1", "local-2"]))
   })
 })

@@ -92,5 +92,7 @@ describe("parallel research on one machine", () => {
     expect(readFileSync(join(dir, "train.ts"), "utf8")).toBe(git(dir, "show", `${best.commit}:train.ts`) + "\n")
     // Training happened in the workers' checkouts, each a commit fetched from the workspace.
     expect(new Set(trainer.dirs).size).toBeGreaterThan(1)
+    // Each record names the worker that trained it.
+    for (const r of records.filter((r) => r.status !== "invalid" && r.status !== "agent_error")) expect(r.worker).toMatch(/^local-[123]$/)
   }, 120_000)
 })

@@ -217,7 +217,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
           const files = yield* canvasAt(job.commit)
           return yield* record({
             ...baseRecord(job.experiment, result.startedAt), baseline: true, description: "baseline", status: decision.status, decisionReason: decision.reason,
-            parent: job.commit, commit: job.commit, durations: { agentMs: 0, trainMs, totalMs: trainMs }, costUsd: 0,
+            parent: job.commit, commit: job.commit, durations: { agentMs: 0, trainMs, totalMs: trainMs }, costUsd: 0, worker: result.worker,
             ...(report._tag === "Success" ? { metrics: report.metrics } : { crash: crashOf(report)! }),
             canvasLines: files.reduce((n, f) => n + nonBlankLines(f.content), 0)
           })
@@ -244,7 +244,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
           ...baseRecord(job.experiment, proposal.proposedAt), baseline: false, description: proposal.description, status: decision.status,
           decisionReason: proposal.rebasedFrom !== undefined ? `${decision.reason} (re-applied from ${proposal.rebasedFrom.slice(0, 7)})` : decision.reason,
           parent: proposal.parent, commit: job.commit, durations: { agentMs: proposal.agentMs, trainMs, totalMs: Date.now() - Date.parse(proposal.proposedAt) },
-          costUsd: proposal.costUsd, ...(report._tag === "Success" ? { metrics: report.metrics } : { crash: crashOf(report)! }),
+          costUsd: proposal.costUsd, worker: result.worker, ...(report._tag === "Success" ? { metrics: report.metrics } : { crash: crashOf(report)! }),
           diffStat: diffStatOf(diff), canvasLines: proposal.canvasLines, threshold: options.minDelta ?? 0,
           ...(proposal.transcript !== undefined ? { transcript: proposal.transcript } : {})
         })
