@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { hostname } from "node:os"
 import { join } from "node:path"
-import { type RunReport, Trainer, type TrainerError } from "@autoresearch/core"
-import { Cause, Context, Effect, Layer } from "effect"
+import { RunReport, Trainer, type TrainerError } from "@autoresearch/core"
+import { Cause, Context, Effect, Layer, Schema } from "effect"
 import type { DatabaseError, GitRemoteError, QueueError } from "./errors.js"
 import { checkoutJob, type CheckoutRefusal } from "./git-remote.js"
 import type { JobResult, TrainJob } from "./job.js"
@@ -94,7 +94,14 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
     if ("_tag" in prepared) return yield* finish(crash("invalid", `worker ${options.name} refused the job: ${prepared.message}`), "")
     mkdirSync(options.logsDir, { recursive: true })
     const logFile = join(options.logsDir, `${job.tag}-${job.experiment}${job.id.includes(".") ? `.${job.id.split(".")[1]}` : ""}.log`)
-    const report = yield* trainer.run({ dir: prepared.dir, budgetSeconds: job.budgetSeconds, logFile }).pipe(
+    const report = yield* Effect.suspend(() => trainer.run({ dir: prepared.dir, budgetSeconds: job.budgetSeconds, logFile })).pipe(
+      // A plugin's mistake (a report that does not decode, a defect) is this run's crash.
+      Effect.flatMap((input) =>
+        Schema.decodeUnknown(RunReport)(input).pipe(
+          Effect.orElseSucceed(() => crash("error", "the trainer returned something that is not a RunReport"))
+        )
+      ),
+      Effect.catchAllDefect((defect) => Effect.succeed(crash("error", `the trainer failed unexpectedly: ${defect instanceof Error ? defect.message : String(defect)}`))),
       // The trainer could not start here (a broken install?): let another worker try, and
       // record the failure as the result once the queue's attempts are spent.
       Effect.catchTag("TrainerError", (error: TrainerError) =>

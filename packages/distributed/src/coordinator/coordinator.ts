@@ -9,10 +9,10 @@ import { join } from "node:path"
 import { mkdirSync, writeFileSync } from "node:fs"
 import {
   Agent, decide, diffStatOf, type ExperimentRecord, nonBlankLines, type ProposalContext, type ResearchEvent, type RunReport, Store,
-  summarize, type Summary, Workspace
+  Proposal, summarizeRun, type Summary, Workspace
 } from "@autoresearch/core"
 import { applyEditsInMemory, normaliseRelative } from "@autoresearch/git"
-import { Duration, Effect, Option } from "effect"
+import { Cause, Duration, Effect, Either, Option, Schema } from "effect"
 import { dispatch } from "../dispatcher.js"
 import { pushBest, pushCommit, experimentRef, readProfileName } from "../git-remote.js"
 import { canvasHashOf, jobIdOf, type JobResult, type TrainJob } from "../job.js"
@@ -55,6 +55,25 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     const bestCommitCas = yield* Effect.serviceOption(BestCommit)
     const publish = (event: ResearchEvent) => Effect.sync(() => options.onEvent?.(event))
     const notice = (message: string) => publish({ _tag: "Notice", message })
+
+    /**
+     * One question to the agent. Whatever it does (fails, dies, answers something that is not
+     * a Proposal) is this experiment's failure, never the run's.
+     */
+    const askAgent = (context: ProposalContext) =>
+      Effect.suspend(() => agent.propose(context)).pipe(
+        Effect.flatMap((input) => Schema.decodeUnknown(Proposal)(input)),
+        Effect.timed,
+        Effect.map(Either.right),
+        Effect.catchAllCause((cause) => {
+          if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+          const failure = Cause.failureOption(cause)
+          const error = failure._tag === "Some" ? failure.value : Cause.squash(cause)
+          const message = error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as { message: unknown }).message) : String(error)
+          const costUsd = failure._tag === "Some" && "costUsd" in failure.value && typeof failure.value.costUsd === "number" ? failure.value.costUsd : 0
+          return Effect.succeed(Either.left({ message, costUsd }))
+        })
+      )
 
     const opened = yield* store.open
     for (const repair of opened.repaired) yield* notice(`store repaired: ${repair}`)
@@ -173,12 +192,12 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
             experimentId: id,
             transcriptDir: join(runDir, "transcripts")
           }
-          const proposed = yield* agent.propose(context).pipe(Effect.timed, Effect.either)
+          const proposed = yield* askAgent(context)
           if (proposed._tag === "Left") {
             yield* record({
               ...baseRecord(id, startedAt), baseline: false, description: "(no proposal)", status: "agent_error",
               decisionReason: `agent failed: ${proposed.left.message}`, parent, commit: parent,
-              durations: { agentMs: 0, trainMs: 0, totalMs: Date.now() - Date.parse(startedAt) }, costUsd: proposed.left.costUsd ?? 0
+              durations: { agentMs: 0, trainMs: 0, totalMs: Date.now() - Date.parse(startedAt) }, costUsd: proposed.left.costUsd
             })
             continue
           }
@@ -259,7 +278,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
       onResult,
       stopped: () => options.signal?.aborted === true
     })
-    const summary: Summary = summarize(options.tag, records, bestCommit(), stopReason ?? "no more experiments")
+    const summary: Summary = summarizeRun(options.tag, records, bestCommit(), stopReason ?? "no more experiments")
     yield* publish({ _tag: "LoopStopped", summary })
     return summary
   })
