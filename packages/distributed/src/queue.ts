@@ -36,7 +36,7 @@ export interface LeaseOptions {
 }
 
 /** A failing job is retried this many times by the queue before it is given up. */
-const MAX_ATTEMPTS = 3
+export const MAX_ATTEMPTS = 3
 
 const makeJobQueue = Effect.gen(function* () {
   const queue = yield* PersistedQueue.make({ name: TRAIN_QUEUE, schema: TrainJob })

@@ -13,7 +13,7 @@ import { checkoutJob, type CheckoutRefusal } from "./git-remote.js"
 import type { JobResult, TrainJob } from "./job.js"
 import { JobLedger } from "./ledger.js"
 import { outlastOutage } from "./outage.js"
-import { JobQueue } from "./queue.js"
+import { JobQueue, MAX_ATTEMPTS } from "./queue.js"
 
 /** Puts a job's commit in a directory the Trainer can run, or says why it must not be run. */
 export class JobCheckout extends Context.Tag("@autoresearch/distributed/JobCheckout")<
@@ -59,9 +59,6 @@ const logTailOf = (file: string): string => {
   return lines.slice(-LOG_TAIL_LINES).join("\n")
 }
 
-/** The queue retries a failed take this many times (see queue.ts); the last failure is a result. */
-const QUEUE_ATTEMPTS = 3
-
 const crash = (reason: "error" | "invalid", message: string, logTail = ""): RunReport => ({ _tag: "Crash", reason, message, logTail })
 
 /** Runs one claimed job to its one result. */
@@ -105,7 +102,7 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
       // The trainer could not start here (a broken install?): let another worker try, and
       // record the failure as the result once the queue's attempts are spent.
       Effect.catchTag("TrainerError", (error: TrainerError) =>
-        attempts + 1 >= QUEUE_ATTEMPTS ? Effect.succeed(crash("error", `the trainer could not run: ${error.message}`)) : Effect.fail(error)
+        attempts + 1 >= MAX_ATTEMPTS ? Effect.succeed(crash("error", `the trainer could not run: ${error.message}`)) : Effect.fail(error)
       )
     )
     yield* finish(report, report._tag === "Crash" && report.logTail !== "" ? report.logTail : logTailOf(logFile))
