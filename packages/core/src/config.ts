@@ -20,6 +20,8 @@ export const LoopConfig = Schema.Struct({
   maxExperiments: Schema.optional(PositiveInt),
   /** Stop starting new experiments after this many seconds of this session. */
   maxDurationSeconds: Schema.optional(Positive),
+  /** Stop after this many experiments in a row without a keep (a plateau the agent cannot leave). */
+  maxWithoutImprovement: Schema.optional(PositiveInt),
   /** Stop once the agents' spend for the tag reaches this many dollars. */
   maxCostUsd: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
   /** A change is kept when val_bpb < best − minDelta. */

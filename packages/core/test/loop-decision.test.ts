@@ -114,3 +114,25 @@ describe("the sequential decision in the loop", () => {
     expect(trained.some(({ log }) => /-(confirm|best)\d+\.log$/.test(log))).toBe(false)
   })
 })
+
+describe("the plateau stop", () => {
+  it("stops after maxWithoutImprovement experiments in a row without a keep", async () => {
+    const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const option = 0\n" } })
+    const store = InMemoryStore.make()
+    // Baseline 2.0, option 1 is kept (1.9), then nothing improves.
+    const trainer = ScriptedTrainer.make((_call) => (workspace.files()["train.ts"] === "const option = 1\n" ? 1.9 : 2.0))
+    const summary = await runResearch({
+      tag: "t",
+      budgetSeconds: 1,
+      noiseRepeats: 0,
+      maxExperiments: 20,
+      maxWithoutImprovement: 4,
+      agent: optionsAgent,
+      trainer: trainer.layer,
+      store: store.layer,
+      workspace: workspace.layer
+    })
+    expect(store.records.map((r) => r.status)).toEqual(["keep", "keep", "discard", "discard", "discard", "discard"])
+    expect(summary.stopReason).toBe("no improvement in the last 4 experiments (maxWithoutImprovement)")
+  })
+})
