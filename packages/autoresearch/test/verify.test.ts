@@ -108,3 +108,20 @@ describe("the verify command", () => {
     expect(none.stderr).not.toMatch(/\n\s+at /)
   })
 })
+
+describe("the HTML report", () => {
+  it("shows the verify report, the research notes and each decision's evidence", async () => {
+    const { renderHtmlReport } = await import("../src/report/html.js")
+    const { summarize } = await import("../src/results/summary.js")
+    const judged = [
+      run[0]!,
+      { ...run[1]!, evidence: { candidateRuns: [2.47, 2.468], bestRuns: [2.5, 2.51, 2.49, 2.5], bestReruns: [2.5], margin: 0.031, sigma: 0.008, dof: 4, bar: 0.02, throughput: 3.2e9, disturbed: false } }
+    ]
+    const report = await verifyKeeps("t", judged, [1, 2, 3], 60, scripted().train)
+    const html = renderHtmlReport(summarize("t", judged), judged, { verify: renderVerify(report), notes: "- [experiment 2] lr <0.1> helps\n" })
+    expect(html).toContain("Do the keeps reproduce?")
+    expect(html).toContain("reproduced 1 of 1; false keeps 0")
+    expect(html).toContain("- [experiment 2] lr &lt;0.1&gt; helps")
+    expect(html).toContain("2 run(s) vs 4 of the best · margin 0.0310 (needed 0.0200) · σ 0.0080 · 3.20 GFLOP/s")
+  })
+})
