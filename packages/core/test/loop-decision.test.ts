@@ -37,10 +37,10 @@ const runNight = async (seed: number, maxConfirmations: number) => {
   const store = InMemoryStore.make()
   const next = random(seed)
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
-  const trained: Array<{ log: string; canvas: string }> = []
+  const trained: Array<{ log: string; canvas: string; seed: number | undefined }> = []
   const trainer = ScriptedTrainer.make((_call, spec) => {
     const canvas = workspace.files()["train.ts"]!
-    trained.push({ log: spec.logFile, canvas })
+    trained.push({ log: spec.logFile, canvas, seed: (spec as { seed?: number }).seed })
     return truthOf(canvas) + SIGMA * gaussian()
   })
   const summary = await runResearch({
@@ -77,6 +77,11 @@ describe("the sequential decision in the loop", () => {
       if (/-confirm\d+\.log$/.test(log)) expect(canvas).toBe(`const option = ${option}\n`)
       else expect(canvas).not.toBe(`const option = ${option}\n`)
     }
+    // Each pair shares one fresh seed: the candidate's and the best's k-th re-runs.
+    const seedOf = (suffix: string) => trained.find(({ log }) => log.endsWith(suffix))?.seed
+    const confirmed = changes.find((r) => r.evidence!.bestReruns.length > 0)!
+    expect(seedOf(`/${confirmed.id}-confirm1.log`)).toBeDefined()
+    expect(seedOf(`/${confirmed.id}-confirm1.log`)).toBe(seedOf(`/${confirmed.id}-best1.log`))
     // The best's re-runs add to its samples: the later decisions compare with more runs.
     const later = changes.filter((r) => r.id > real.id)
     expect(later.every((r) => r.evidence!.bestRuns.length >= real.evidence!.candidateRuns.length)).toBe(true)

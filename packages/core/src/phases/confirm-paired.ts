@@ -1,17 +1,27 @@
 // Confirm by the sequential test (config `maxConfirmations` > 0): the first run is judged
 // against every run of the best; a gain within a few σ asks for a paired re-run (the
-// candidate, then the best, back to back) until the evidence decides. A first run whose
+// candidate, then the best, back to back, with the same fresh seed) until the evidence decides. A first run whose
 // throughput falls outside the band of recent runs was disturbed by load: it is re-run first.
 import { Effect } from "effect"
 import { isDisturbed, judge, pooledNoise, recentThroughputs, runsByCommit, throughputOf } from "../decision/index.js"
 import type { Decision, RunReport } from "../domain.js"
 import type { WorkspaceError } from "../errors.js"
+import type { TrainSpec } from "../services/trainer.js"
 import { type Experiment, type ExperimentEnded, unlessKilled } from "./experiment.js"
 import { notice, type LoopRun } from "./run-context.js"
 import type { LoopState } from "./state.js"
 import { train } from "./train.js"
 
 const valueOf = (report: RunReport | undefined) => (report?._tag === "Success" ? report.metrics.valBpb : undefined)
+
+/** Pair k of experiment `id`: a seed of its own, the same for both sides (and on a resume). */
+export const pairSeed = (id: number, k: number) => (id * 7919 + k * 104729) % 2_147_483_647
+
+/** The run with every training seeded by `seed` (a trainer without seeds ignores it). */
+const seeded = (run: LoopRun, seed: number): LoopRun => ({
+  ...run,
+  trainer: { ...run.trainer, run: (spec: TrainSpec) => run.trainer.run({ ...spec, seed } as TrainSpec) }
+})
 
 export const confirmPaired =
   (run: LoopRun, state: LoopState) =>
@@ -40,10 +50,11 @@ export const confirmPaired =
       let decision: Decision | undefined
       while (verdict._tag === "Confirm") {
         const k = candidate.length
-        current = yield* unlessKilled(run, yield* train(run, current, `-confirm${k}`))
+        const pair = seeded(run, pairSeed(experiment.id, k))
+        current = yield* unlessKilled(run, yield* train(pair, current, `-confirm${k}`))
         const again = valueOf(current.report)
         yield* run.workspace.reset(best.commit)
-        current = yield* unlessKilled(run, yield* train(run, current, `-best${k}`))
+        current = yield* unlessKilled(run, yield* train(pair, current, `-best${k}`))
         const bestAgain = valueOf(current.report)
         yield* run.workspace.reset(experiment.commit)
         if (again === undefined || bestAgain === undefined) {
