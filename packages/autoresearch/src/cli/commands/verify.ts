@@ -6,7 +6,6 @@ import { loadPrepared, profiles } from "@autoresearch/prepare"
 import { TfjsTrainer } from "@autoresearch/trainer-tfjs"
 import { Effect } from "effect"
 import { readRecords, resolveTag, runDir } from "../../results/records.js"
-import { UserError } from "../../user-error.js"
 import { keptChanges, verifyKeeps } from "../../verify/verify-keeps.js"
 import { renderVerify, verifyFile, writeVerify } from "../../verify/verify-file.js"
 import { requireWorkspace } from "../../workspace/workspace.js"
@@ -45,7 +44,10 @@ export const verifyCommand: Command = {
     const workspace = requireWorkspace(workspaceDir(values, io))
     const tag = resolveTag(workspace.dir, stringOption(values, "tag"))
     const records = readRecords(workspace.dir, tag)
-    if (keptChanges(records).length === 0) throw new UserError(`run "${tag}" has no kept change to verify`, "only keeps beyond the baseline are re-trained")
+    if (keptChanges(records).length === 0) {
+      line(io.stdout, values.json === true ? JSON.stringify({ tag, checks: [], reproduced: 0, falseKeeps: 0 }) : `run "${tag}" has no kept change to verify (nothing beyond the baseline)`)
+      return ExitCode.ok
+    }
     const { profile, source, cacheDir } = workspace.profile
     await loadPrepared({ profile, source, ...(cacheDir !== undefined ? { cacheDir } : {}) })
     const budgetSeconds = budgetAsked ?? profiles[profile].timeBudgetSeconds
