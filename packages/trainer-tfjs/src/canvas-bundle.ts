@@ -4,22 +4,12 @@
 // canvas's @autoresearch/* and @tensorflow/* imports are pinned to the exact files the harness
 // itself loads, so the canvas and the harness share one tf; other bare imports stay as written
 // (node builtins; anything else fails to load, as the workspace has no node_modules).
-import { existsSync, readFileSync, realpathSync } from "node:fs"
+import { readFileSync, realpathSync } from "node:fs"
 import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { build, type Plugin } from "esbuild"
-
-const packageDir = (from: string, name: string) => {
-  for (let dir = dirname(from); ; dir = dirname(dir)) {
-    // The package the harness belongs to refers to itself by name.
-    const own = join(dir, "package.json")
-    if (existsSync(own) && (JSON.parse(readFileSync(own, "utf8")) as { name?: string }).name === name) return realpathSync(dir)
-    const candidate = join(dir, "node_modules", name)
-    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate)
-    if (dirname(dir) === dir) return undefined
-  }
-}
+import { packageDir } from "./package-dir.js"
 
 type Exports = string | { readonly [key: string]: Exports }
 const importTarget = (entry: Exports | undefined): string | undefined =>

@@ -8,9 +8,9 @@
 //      run), its own IPC namespace.
 import { spawnSync } from "node:child_process"
 import { existsSync, realpathSync } from "node:fs"
-import { createRequire } from "node:module"
-import { dirname, join, sep } from "node:path"
+import { sep } from "node:path"
 import { fileURLToPath } from "node:url"
+import { packageDir } from "./package-dir.js"
 
 export interface Sandbox {
   /** The command line that runs `node <args>` inside the sandbox. */
@@ -47,24 +47,14 @@ const unshareAvailable = () => {
  * the node_modules tree that holds their dependencies (by real path, symlinks resolved).
  */
 export const sdkReadPaths = (): string[] => {
-  const require = createRequire(import.meta.url)
   const here = fileURLToPath(import.meta.url)
   const roots = new Set<string>()
-  const packageRootOf = (file: string) => {
-    let dir = dirname(file)
-    while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir)
-    return realpathSync(dir)
-  }
-  roots.add(packageRootOf(here))
-  for (const name of ["@autoresearch/core", "@autoresearch/prepare", "@autoresearch/fast-kernels", "@tensorflow/tfjs", "effect"]) {
-    try {
-      const root = packageRootOf(realpathSync(require.resolve(name)))
-      // A dependency inside a node_modules tree: allow the whole tree (its own dependencies).
-      const i = root.indexOf(`${sep}node_modules${sep}`)
-      roots.add(i >= 0 ? root.slice(0, i + "/node_modules".length) : root)
-    } catch {
-      // Not installed (fast-kernels is optional): nothing to allow.
-    }
+  for (const name of ["@autoresearch/trainer-tfjs", "@autoresearch/core", "@autoresearch/prepare", "@autoresearch/fast-kernels", "@tensorflow/tfjs", "effect"]) {
+    const root = packageDir(here, name)
+    if (root === undefined) continue // not installed (fast-kernels is optional)
+    // A dependency inside a node_modules tree: allow the whole tree (its own dependencies).
+    const i = root.indexOf(`${sep}node_modules${sep}`)
+    roots.add(i >= 0 ? root.slice(0, i + `${sep}node_modules`.length) : root)
   }
   return [...roots]
 }
