@@ -6,7 +6,7 @@
 // (node builtins; anything else fails to load, as the workspace has no node_modules).
 import { readFileSync, realpathSync } from "node:fs"
 import { createRequire } from "node:module"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { build, type Plugin } from "esbuild"
 import { packageDir } from "./package-dir.js"
@@ -49,6 +49,7 @@ export const bundleCanvas = async (canvas: string, outfile: string, harness: str
   try {
     await build({
       entryPoints: [canvas],
+      absWorkingDir: dirname(canvas), // errors name the canvas as the agent knows it: train.ts:3:14
       bundle: true,
       format: "esm",
       platform: "node",

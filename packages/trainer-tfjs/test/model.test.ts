@@ -124,7 +124,7 @@ describe("the template GPT", () => {
 
   it("load(ctx, weights) rebuilds the trained model in another process's shape: the same logits, soft-capped", async () => {
     const next = rng(4)
-    const model = createGPT(tiny([4, 8]))
+    const model = createGPT(tiny())
     randomise(model, next)
     const weights = allParams(model)
     const profile = { name: "tiny", maxSeqLen: T, vocabSize: V, timeBudgetSeconds: 1 }

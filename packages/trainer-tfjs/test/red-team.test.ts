@@ -2,7 +2,7 @@
 // 12), each run through the real TfjsTrainer (bundle, sandboxed training process, two sandboxed
 // evaluation processes, the parent's checks). Each must end `invalid` or a crash, or gain
 // nothing. Tiny budgets and table "models" keep the suite short; the honest template's run is
-// in tfjs-trainer.test.ts. Linux with unshare and Node's permission model, as measured in
+// in tfjs-trainer.test.ts. After every run, no process of it may be left. Linux with unshare and Node's permission model, as measured in
 // docs/reliability.md.
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
@@ -12,7 +12,7 @@ import { type RunReport, Trainer } from "@autoresearch/core"
 import type { PreparedEnvironment } from "@autoresearch/prepare"
 import { TfjsTrainer } from "../src/index.js"
 import { canvasHeader, noWeights, privatePrepared, removeFixtures, uniformLoad, workspaceWith } from "./fixtures/prepared.js"
-import { harnessProcesses, processesIn } from "./fixtures/processes.js"
+import { processesMarked } from "./fixtures/processes.js"
 
 let cacheDir: string
 let env: PreparedEnvironment
@@ -26,12 +26,18 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(removeFixtures)
 
-const run = (dir: string, budgetSeconds = 1) =>
-  Effect.runPromise(
+let runs = 0
+/** One run through the real trainer; afterwards no process of it may be left (surviving the run). */
+const run = async (dir: string, budgetSeconds = 1): Promise<RunReport> => {
+  const mark = `red-team-${process.pid}-${++runs}`
+  const report = await Effect.runPromise(
     Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds, logFile: join(dir, "logs", "run.log") })).pipe(
-      Effect.provide(TfjsTrainer.layer({ cacheDir, backend: "wasm" }))
+      Effect.provide(TfjsTrainer.layer({ cacheDir, backend: "wasm", env: { AUTORESEARCH_TEST_MARK: mark } }))
     )
   )
+  expect(processesMarked(mark)).toEqual([])
+  return report
+}
 
 /** The run ended `invalid` or crashed, or its val_bpb is no better than a model that learned nothing. */
 const gainedNothing = (report: RunReport, reasons: ReadonlyArray<string>, message?: RegExp) => {
@@ -263,7 +269,6 @@ export default async function train(_ctx: CanvasContext): Promise<TrainedModel> 
 }
 ${uniformLoad}`)
     gainedNothing(await run(dir), ["error"], /restricted|ERR_ACCESS_DENIED/)
-    expect(processesIn(dir)).toEqual([])
   }, timeout)
 
   it.concurrent("a worker thread cannot be started", async () => {
@@ -315,6 +320,5 @@ export default async function train(_ctx: CanvasContext): Promise<TrainedModel> 
 }
 ${uniformLoad}`)
     gainedNothing(await run(dir), ["timeout"], /limit/)
-    expect(harnessProcesses()).toEqual([])
   }, timeout)
 })

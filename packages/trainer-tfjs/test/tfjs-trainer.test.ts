@@ -11,7 +11,7 @@ import { type RunReport, Trainer, type TrainingProgress } from "@autoresearch/co
 import type { PreparedEnvironment } from "@autoresearch/prepare"
 import { canvasTemplatePath, TfjsTrainer, unigramBpb } from "../src/index.js"
 import { canvasHeader, noWeights, privatePrepared, removeFixtures, workspaceWith } from "./fixtures/prepared.js"
-import { alive, harnessProcesses } from "./fixtures/processes.js"
+import { alive, processesMarked } from "./fixtures/processes.js"
 
 let cacheDir: string
 let env: PreparedEnvironment
@@ -23,13 +23,13 @@ afterAll(removeFixtures)
 const here = dirname(fileURLToPath(import.meta.url))
 const header = canvasHeader
 
-const run = (dir: string, budgetSeconds: number, options: { onProgress?: (p: TrainingProgress) => void } = {}) =>
+const run = (dir: string, budgetSeconds: number, options: { onProgress?: (p: TrainingProgress) => void; mark?: string } = {}) =>
   Effect.runPromise(
     Effect.flatMap(Trainer, (t) =>
       t.run({ dir, budgetSeconds, logFile: join(dir, "logs", "run.log"), ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
     ).pipe(
       Effect.provide(
-        TfjsTrainer.layer({ cacheDir, backend: "wasm" })
+        TfjsTrainer.layer({ cacheDir, backend: "wasm", ...(options.mark ? { env: { AUTORESEARCH_TEST_MARK: options.mark } } : {}) })
       )
     )
   )
@@ -46,12 +46,13 @@ export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
   ctx.log("spinning")
   for (;;) {}
 }`)
-    const parent = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(here, "fixtures", "orphaning-parent.ts"), dir, cacheDir], {
+    const mark = `orphan-${process.pid}-${Date.now()}`
+    const parent = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(here, "fixtures", "orphaning-parent.ts"), dir, cacheDir, mark], {
       stdio: "ignore"
     })
     const logFile = join(dir, "logs", "run.log")
     for (let i = 0; i < 900 && !(existsSync(logFile) && readFileSync(logFile, "utf8").includes("spinning")); i++) await sleep(100)
-    const harness = harnessProcesses()
+    const harness = processesMarked(mark)
     expect(harness.length).toBeGreaterThan(0)
     parent.kill("SIGKILL")
     for (let i = 0; i < 50 && harness.some((pid) => alive(pid)); i++) await sleep(100)
@@ -88,10 +89,11 @@ export default async function train(_ctx: CanvasContext): Promise<TrainedModel> 
   for (;;) {}
 }`)
     const started = Date.now()
-    const crash = crashOf(await run(dir, 1))
+    const mark = `run-${process.pid}-${Date.now()}`
+    const crash = crashOf(await run(dir, 1, { mark }))
     expect(crash.reason).toBe("timeout")
     expect(Date.now() - started).toBeLessThan(60_000)
-    expect(harnessProcesses()).toEqual([])
+    expect(processesMarked(mark)).toEqual([])
   })
 
   it.concurrent("a canvas without load() is an error, with a clear message", async () => {
@@ -109,7 +111,7 @@ export default async function train(_ctx: CanvasContext): Promise<TrainedModel> 
 export default async function train(: CanvasContext) {}`)
     const crash = crashOf(await run(dir, 1))
     expect(crash.reason).toBe("error")
-    expect(crash.message).toMatch(/does not compile: .*train\.ts:2/)
+    expect(crash.message).toMatch(/does not compile: train\.ts:3:\d+: Expected identifier/)
   })
 })
 
