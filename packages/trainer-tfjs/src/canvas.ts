@@ -98,6 +98,11 @@ export interface Predictor {
    * them into log-probabilities (log-softmax); the parent scores and checks those.
    */
   readonly logits: (inputs: Int32Array, batch: number, seqLen: number) => tf.Tensor2D | Promise<tf.Tensor2D>
+  /**
+   * When set, the harness applies `softCap * tanh(logits / softCap)` itself, inside the fused
+   * cross-entropy kernel (faster than three element-wise ops over [batch * seqLen, vocab]).
+   */
+  readonly softCap?: number
 }
 
 export type Canvas = (ctx: CanvasContext) => Promise<TrainedModel>

@@ -17,13 +17,13 @@ import { loadPrepared, type PreparedEnvironment } from "@autoresearch/prepare"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
 import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
 import { startInGroup, type GroupExit } from "./process-group.js"
-import { ChannelMessage, type EvalConfig, type HarnessConfig } from "./harness/protocol.js"
+import { ChannelMessage, type EvalConfig, type HarnessConfig, type WireTensor } from "./harness/protocol.js"
 import { readWorkspaceProfileIfAny, type WorkspaceProfile } from "./workspace-profile.js"
 import { OUT_OF_MEMORY } from "./crash-signs.js"
 import { createSandbox, sdkReadPaths } from "./sandbox.js"
 import { defaultPlanOptions, makePlan } from "./evaluation/plan.js"
 import { EvaluationInvalid, scoreEvaluation, type EvalAnswers } from "./evaluation/score.js"
-import { driveEvaluation } from "./evaluation/drive.js"
+import { driveEvaluation, type EvalOutcome } from "./evaluation/drive.js"
 import { formatSummary } from "./summary.js"
 import { bundleCanvas } from "./canvas-bundle.js"
 
@@ -49,6 +49,12 @@ export const graceSeconds = (budget: number) => 2 + 0.025 * budget
 export const trainingLimitSeconds = (budget: number) => startupAllowanceSeconds(budget) + budget + graceSeconds(budget)
 /** Seconds a process may take to load node, tf and the data before it says it is ready. */
 const START_LIMIT_SECONDS = 120
+/**
+ * The evaluation processes start this long before the budget ends, so that node, tf and the
+ * kernels are loaded when the weights come (their start-up takes a little CPU from the last,
+ * warm-down seconds of every run alike).
+ */
+const EVALUATION_HEAD_START_SECONDS = 4
 /** Each evaluation process's limit (an honest one takes seconds; a slow one gains nothing). */
 const evaluationLimitSeconds = (budget: number) => 120 + budget
 
@@ -190,11 +196,49 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
     ...session.prepare,
     ...(backend ? { backend } : {})
   }
+  // --- evaluation: two fresh processes, started shortly before training ends (they load node,
+  // tf and the kernels meanwhile) and handed the weights once they are in.
+  const plan = makePlan(env.evaluationRows(), env.profile.evalBatchSize, defaultPlanOptions())
+  const answers: EvalAnswers = { logp: new Map(), revealed: new Map() }
+  const evalConfig: EvalConfig = { mode: "eval", canvas, profile: env.profile.name, channelFd: 3, ...(backend ? { backend } : {}) }
+  let handWeights: (weights: ReadonlyArray<WireTensor> | undefined) => void = () => undefined
+  const weights = new Promise<ReadonlyArray<WireTensor> | undefined>((resolve) => (handWeights = resolve))
+  const evaluate = async (p: 0 | 1) => {
+    const evalCommand = evalSandbox.wrap(["--enable-source-maps", "--no-warnings", harness])
+    const outcome = await driveEvaluation(
+      {
+        ...withWatchdog(evalCommand.command, evalCommand.args),
+        cwd: scratch,
+        env: childEnvironment,
+        config: evalConfig,
+        weights,
+        logFile: spec.logFile,
+        deadlineMs: evaluationLimitSeconds(budget) * 1000,
+        vocabSize: env.profile.vocabSize,
+        ...(spec.signal ? { signal: spec.signal } : {})
+      },
+      plan,
+      p,
+      answers
+    )
+    if (outcome.ok)
+      log(`[trainer] evaluation process ${p + 1}/2: ready ${outcome.readySeconds.toFixed(1)} s after the weights, ${plan.batches[p].length} batches in ${outcome.batchSeconds.toFixed(1)} s`)
+    return outcome
+  }
+  let evaluations: Promise<EvalOutcome[]> | undefined
+  // Side by side only when nothing connects them (no shared writes, network or PIDs); else in turn.
+  const startEvaluations = () => {
+    evaluations ??= evalSandbox.isolated
+      ? Promise.all([evaluate(0), evaluate(1)])
+      : evaluate(0).then(async (first) => (first.ok ? [first, await evaluate(1)] : [first]))
+  }
+
   let readyAt: number | undefined
   let trained: Extract<ChannelMessage, { type: "trained" }> | undefined
   let trainedAt = 0
   let childCrash: Extract<ChannelMessage, { type: "crash" }> | undefined
   let lateKill: ReturnType<typeof setTimeout> | undefined
+  let startEarly: ReturnType<typeof setTimeout> | undefined
   let late = false
   const trainCommand = trainSandbox.wrap(["--enable-source-maps", "--no-warnings", harness])
   const { command, args } = withWatchdog(trainCommand.command, trainCommand.args)
@@ -211,6 +255,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
       const m = decoded.value
       if (m.type === "ready" && readyAt === undefined) {
         readyAt = performance.now()
+        startEarly = setTimeout(startEvaluations, Math.max(0, budget - EVALUATION_HEAD_START_SECONDS) * 1000)
         lateKill = setTimeout(() => {
           late = true
           log(`[trainer] the training process did not hand back its weights within ${trainingLimitSeconds(budget).toFixed(1)} s of being ready (budget ${budget} s + start-up allowance + grace): killing it`)
@@ -220,6 +265,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
       else if (m.type === "trained" && readyAt !== undefined && trained === undefined && !late) {
         trained = m
         trainedAt = performance.now()
+        startEvaluations()
       } else if (m.type === "crash" && childCrash === undefined) childCrash = m
     },
     deadlineMs: (START_LIMIT_SECONDS + trainingLimitSeconds(budget)) * 1000,
@@ -228,6 +274,10 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
   })
   const trainExit = await training.exit
   clearTimeout(lateKill)
+  clearTimeout(startEarly)
+  handWeights(late ? undefined : trained?.weights)
+  // Whatever happened, no evaluation process outlives this run.
+  const outcomes = evaluations ? await evaluations : []
   if (trainExit.aborted) return crash("error", "the run was aborted", tail(trainExit))
   if (late || trainExit.timedOut)
     return crash("timeout", `training passed its limit (ready + ${trainingLimitSeconds(budget).toFixed(1)} s for a budget of ${budget} s) and was killed`, tail(trainExit))
@@ -238,37 +288,8 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
   }
   const trainingSeconds = (trainedAt - readyAt!) / 1000
   log(`[trainer] training: ${trainingSeconds.toFixed(1)} s from ready to weights (limit ${trainingLimitSeconds(budget).toFixed(1)} s), measured by the parent`)
-
-  // --- evaluation, in two fresh processes, one after the other
-  const evaluationStart = performance.now()
-  const plan = makePlan(env.evaluationRows(), env.profile.evalBatchSize, defaultPlanOptions())
-  const answers: EvalAnswers = { logp: new Map(), revealed: new Map() }
-  const evalConfig: EvalConfig = { mode: "eval", canvas, profile: env.profile.name, channelFd: 3, ...(backend ? { backend } : {}) }
-  const evaluate = async (p: 0 | 1) => {
-    const evalCommand = evalSandbox.wrap(["--enable-source-maps", "--no-warnings", harness])
-    const outcome = await driveEvaluation(
-      {
-        ...withWatchdog(evalCommand.command, evalCommand.args),
-        cwd: scratch,
-        env: childEnvironment,
-        config: evalConfig,
-        weights: trained!.weights,
-        logFile: spec.logFile,
-        deadlineMs: evaluationLimitSeconds(budget) * 1000,
-        vocabSize: env.profile.vocabSize,
-        ...(spec.signal ? { signal: spec.signal } : {})
-      },
-      plan,
-      p,
-      answers
-    )
-    if (outcome.ok)
-      log(`[trainer] evaluation process ${p + 1}/2: ready in ${outcome.readySeconds.toFixed(1)} s, ${plan.batches[p].length} batches in ${outcome.batchSeconds.toFixed(1)} s`)
-    return outcome
-  }
-  // Side by side only when nothing connects them (no shared writes, network or PIDs); else in turn.
-  const outcomes = evalSandbox.isolated ? await Promise.all([evaluate(0), evaluate(1)]) : [await evaluate(0), await evaluate(1)]
   for (const outcome of outcomes) if (!outcome.ok) return crash(outcome.reason, outcome.message, tail(outcome.exit))
+
   let scored
   try {
     scored = scoreEvaluation(plan, answers, env.tokenBytes, env.profile.vocabSize)
@@ -283,7 +304,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
   const twins = plan.rows.filter((r) => r.kind === "twin").length
   const repeats = plan.rows.filter((r) => r.kind === "repeat").length
   log(
-    `[trainer] evaluation: ${((performance.now() - evaluationStart) / 1000).toFixed(1)} s in 2 fresh processes (${evalSandbox.isolated ? "side by side" : "one after the other"}) ` +
+    `[trainer] evaluation: ${((performance.now() - trainedAt) / 1000).toFixed(1)} s after the weights, in 2 fresh processes (${evalSandbox.isolated ? "side by side" : "one after the other"}) ` +
       `(${plan.rows.length - twins - repeats} scored rows, ${twins} twins, ${repeats} repeats, ${answers.revealed.size} distributions checked; val_bpb on ${scored.tokens} tokens)`
   )
   const peakFlops =

@@ -417,14 +417,11 @@ export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
   return { weights: allParams(model), numParams: countParams(model), depth: model.config.depth, flopsPerToken: flopsPerToken(model) }
 }
 
-/** Rebuilds the trained model in an evaluation process: logits soft-capped as in the loss. */
+/** Rebuilds the trained model in an evaluation process: its logits, soft-capped at 15 as in the loss. */
 export async function load(ctx: EvalContext, weights: ReadonlyArray<tf.Tensor>): Promise<Predictor> {
   const model = createGPT(modelConfig(ctx.profile.vocabSize, ctx.profile.maxSeqLen))
   const params = allParams(model)
   if (weights.length !== params.length) throw new Error(`load: ${weights.length} weights for ${params.length} parameters`)
   params.forEach((p, i) => p.assign(weights[i]!))
-  return {
-    logits: (inputs, batch, seqLen) =>
-      tf.tidy(() => tf.mul(tf.tanh(tf.div(forward(model, tf.tensor1d(inputs, "int32"), batch, seqLen), 15)), 15) as tf.Tensor2D)
-  }
+  return { logits: (inputs, batch, seqLen) => tf.tidy(() => forward(model, tf.tensor1d(inputs, "int32"), batch, seqLen)), softCap: 15 }
 }

@@ -1,5 +1,6 @@
-// Drives one evaluation process through its share of the plan: config, weights, then per batch
-// the rows, the target log-probs back, and the revealed distributions. The process is killed at
+// Drives one evaluation process through its share of the plan: config, then (once training is
+// done) the weights, then per batch the rows, the target log-probs back, and the revealed
+// distributions. The process is killed at
 // its deadline, on abort, and when it is done; it never outlives this call.
 import { Schema } from "effect"
 import type { CrashReason } from "@autoresearch/core"
@@ -16,7 +17,8 @@ export interface EvalProcessSpec {
   readonly cwd: string
   readonly env: NodeJS.ProcessEnv
   readonly config: object
-  readonly weights: ReadonlyArray<WireTensor>
+  /** The trained weights once training handed them back; undefined when it did not (the process is then ended). */
+  readonly weights: Promise<ReadonlyArray<WireTensor> | undefined>
   readonly logFile: string
   readonly deadlineMs: number
   readonly signal?: AbortSignal
@@ -71,17 +73,27 @@ export const driveEvaluation = async (spec: EvalProcessSpec, plan: EvalPlan, p: 
   }
   const isOutcome = (x: object): x is EvalOutcome => "exit" in x
 
+  // Started while training finishes: node, tf and the kernels load meanwhile; the weights follow.
+  const weights = await spec.weights
+  if (weights === undefined) return stop("error", "training handed back no weights")
   const started = performance.now()
-  proc.send(JSON.stringify({ type: "weights", weights: spec.weights }) + "\n")
+  proc.send(JSON.stringify({ type: "weights", weights }) + "\n")
   const ready = await expect("ready")
   if (isOutcome(ready)) return ready
   const readyAt = performance.now()
   const T = plan.seqLen
   const width = T + 1
-  for (const [k, ids] of plan.batches[p].entries()) {
+  const V = spec.vocabSize
+  const batches = plan.batches[p]
+  const sendBatch = (ids: ReadonlyArray<number>) => {
     const rows = new Int32Array(ids.length * width)
     ids.forEach((id, b) => rows.set(plan.rows[id]!.tokens, b * width))
     proc.send(JSON.stringify({ type: "batch", rows: toBase64(rows), batch: ids.length, seqLen: T }) + "\n")
+  }
+  // The reveal of batch k goes out with batch k + 1, so the process never waits for the parent;
+  // the reveal still reaches it only after it committed batch k's log-probabilities.
+  if (batches.length > 0) sendBatch(batches[0]!)
+  for (const [k, ids] of batches.entries()) {
     const logprobs = await expect("logprobs")
     if (isOutcome(logprobs)) return logprobs
     const lp = float32FromBase64(logprobs.data)
@@ -89,10 +101,10 @@ export const driveEvaluation = async (spec: EvalProcessSpec, plan: EvalPlan, p: 
     ids.forEach((id, b) => answers.logp.set(id, lp.slice(b * T, (b + 1) * T)))
     const positions = plan.reveals[p][k]!
     proc.send(JSON.stringify({ type: "reveal", positions }) + "\n")
+    if (k + 1 < batches.length) sendBatch(batches[k + 1]!)
     const dists = await expect("distributions")
     if (isOutcome(dists)) return dists
     const all = float32FromBase64(dists.data)
-    const V = spec.vocabSize
     if (all.length !== positions.length * V) return stop("invalid", `the evaluation process returned ${all.length} values for ${positions.length} distributions`)
     positions.forEach((pos, i) => answers.revealed.set(`${ids[Math.floor(pos / T)]!}:${pos % T}`, all.slice(i * V, (i + 1) * V)))
   }

@@ -14,12 +14,15 @@ const decodeRequest = Schema.decodeUnknownSync(Schema.parseJson(EvalRequest))
 const tensorOf = (w: WireTensor) =>
   w.dtype === "int32" ? tf.tensor(int32FromBase64(w.data), [...w.shape], "int32") : tf.tensor(float32FromBase64(w.data), [...w.shape], "float32")
 
-/** The canvas's logits for a batch, checked for shape. */
+/** The canvas's logits for a batch, checked for shape (no copy when they are float32 [n, vocab]). */
 const logitsOf = async (predictor: Predictor, inputs: Int32Array, batch: number, seqLen: number, vocab: number) => {
   const logits = await predictor.logits(inputs, batch, seqLen)
   if (!(logits instanceof tf.Tensor) || logits.size !== batch * seqLen * vocab)
     throw new RunCrashed("error", `load(...).logits must return a [${batch * seqLen}, ${vocab}] tensor`)
-  return tf.tidy(() => tf.reshape(tf.cast(logits, "float32"), [batch * seqLen, vocab]) as tf.Tensor2D)
+  if (logits.dtype === "float32" && logits.rank === 2) return logits as tf.Tensor2D
+  const shaped = tf.tidy(() => tf.reshape(tf.cast(logits, "float32"), [batch * seqLen, vocab]) as tf.Tensor2D)
+  logits.dispose()
+  return shaped
 }
 
 export const runEvaluation = async (
@@ -49,6 +52,7 @@ export const runEvaluation = async (
   io.send({ type: "ready" })
 
   const vocab = profile.vocabSize
+  const softCap = typeof predictor.softCap === "number" && predictor.softCap > 0 ? predictor.softCap : 0
   let last: tf.Tensor2D | undefined
   for (let request = await next(); request !== undefined; request = await next()) {
     if (request.type === "batch") {
@@ -63,14 +67,17 @@ export const runEvaluation = async (
       last = await logitsOf(predictor, inputs, batch, seqLen, vocab)
       const logits = last
       // -log p(target) by the fused kernel (the same one training uses).
-      const nll = tf.tidy(() => crossEntropy(logits, tf.tensor1d(targets, "int32")))
+      const nll = tf.tidy(() => crossEntropy(logits, tf.tensor1d(targets, "int32"), softCap))
       const targetLogp = Float32Array.from((await nll.data()) as Float32Array, (x) => -x)
       nll.dispose()
       io.send({ type: "logprobs", data: toBase64(targetLogp) })
     } else if (request.type === "reveal") {
       if (last === undefined) throw new RunCrashed("error", "evaluation: reveal before any batch")
       const logits = last
-      const rowsLogp = tf.tidy(() => tf.logSoftmax(tf.gather(logits, tf.tensor1d(request.positions as number[], "int32"))))
+      const rowsLogp = tf.tidy(() => {
+        const picked = tf.gather(logits, tf.tensor1d(request.positions as number[], "int32"))
+        return tf.logSoftmax(softCap > 0 ? tf.mul(tf.tanh(tf.div(picked, softCap)), softCap) : picked)
+      })
       const out = (await rowsLogp.data()) as Float32Array
       rowsLogp.dispose()
       io.send({ type: "distributions", data: toBase64(out) })
