@@ -12,7 +12,7 @@ import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Layer, Schema } from "effect"
-import { type CrashReason, type RunMetrics, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
+import { type CrashReason, type RunMetrics, type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
 import { loadPrepared, type PreparedEnvironment } from "@autoresearch/prepare"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
 import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
@@ -188,6 +188,8 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
 
   // --- training
   const budget = spec.budgetSeconds
+  // The loop's backstop for the whole run (runTimeoutSeconds): nothing of the run passes it.
+  const backstop = trainDeadlineSeconds(spec)
   const config: typeof HarnessConfig.Encoded = {
     mode: "train",
     canvas,
@@ -213,7 +215,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
         config: evalConfig,
         weights,
         logFile: spec.logFile,
-        deadlineMs: evaluationLimitSeconds(budget) * 1000,
+        deadlineMs: Math.min(evaluationLimitSeconds(budget), Math.max(1, backstop - (performance.now() - started) / 1000)) * 1000,
         vocabSize: env.profile.vocabSize,
         ...(spec.signal ? { signal: spec.signal } : {})
       },
@@ -268,7 +270,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
         startEvaluations()
       } else if (m.type === "crash" && childCrash === undefined) childCrash = m
     },
-    deadlineMs: (START_LIMIT_SECONDS + trainingLimitSeconds(budget)) * 1000,
+    deadlineMs: Math.min(START_LIMIT_SECONDS + trainingLimitSeconds(budget), backstop) * 1000,
     logFile: spec.logFile,
     ...(spec.signal ? { signal: spec.signal } : {})
   })

@@ -6,9 +6,9 @@
 // docs/reliability.md.
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type RunReport, Trainer } from "@autoresearch/core"
+import { RunReport, Trainer } from "@autoresearch/core"
 import type { PreparedEnvironment } from "@autoresearch/prepare"
 import { TfjsTrainer } from "../src/index.js"
 import { canvasHeader, noWeights, privatePrepared, removeFixtures, uniformLoad, workspaceWith } from "./fixtures/prepared.js"
@@ -32,6 +32,7 @@ const run = async (dir: string, budgetSeconds = 1): Promise<RunReport> => {
   const mark = `red-team-${process.pid}-${++runs}`
   const report = await Effect.runPromise(
     Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds, logFile: join(dir, "logs", "run.log") })).pipe(
+      Effect.map(Schema.decodeUnknownSync(RunReport)), // as the loop decodes it
       Effect.provide(TfjsTrainer.layer({ cacheDir, backend: "wasm", env: { AUTORESEARCH_TEST_MARK: mark } }))
     )
   )

@@ -5,9 +5,9 @@ import { spawn } from "node:child_process"
 import { dirname, join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type RunReport, Trainer, type TrainingProgress } from "@autoresearch/core"
+import { RunReport, type RunReportInput, Trainer, type TrainingProgress } from "@autoresearch/core"
 import type { PreparedEnvironment } from "@autoresearch/prepare"
 import { canvasTemplatePath, TfjsTrainer, unigramBpb } from "../src/index.js"
 import { canvasHeader, noWeights, privatePrepared, removeFixtures, workspaceWith } from "./fixtures/prepared.js"
@@ -28,13 +28,14 @@ const run = (dir: string, budgetSeconds: number, options: { onProgress?: (p: Tra
     Effect.flatMap(Trainer, (t) =>
       t.run({ dir, budgetSeconds, logFile: join(dir, "logs", "run.log"), ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
     ).pipe(
+      Effect.map(Schema.decodeUnknownSync(RunReport)), // as the loop decodes it
       Effect.provide(
         TfjsTrainer.layer({ cacheDir, backend: "wasm", ...(options.mark ? { env: { AUTORESEARCH_TEST_MARK: options.mark } } : {}) })
       )
     )
   )
 
-const crashOf = (report: RunReport) => {
+const crashOf = (report: RunReportInput) => {
   if (report._tag !== "Crash") throw new Error(`expected a crash, got ${JSON.stringify(report)}`)
   return report
 }
