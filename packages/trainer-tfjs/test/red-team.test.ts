@@ -158,6 +158,17 @@ export async function load(ctx: EvalContext, _weights: tf.Tensor[]): Promise<Pre
     gainedNothing(await run(dir), ["error"], /restricted|ERR_ACCESS_DENIED/)
   }, timeout)
 
+  it.concurrent("native code of its own (process.dlopen, as require of a .node file does) is sealed", async () => {
+    const addon = join(import.meta.dirname, "..", "..", "fast-kernels", "build", "Release", "fast_kernels.node")
+    const dir = workspaceWith(`${canvasHeader}
+export default async function train(_ctx: CanvasContext): Promise<TrainedModel> {
+  process.dlopen({ exports: {} }, ${JSON.stringify(addon)})
+  return ${noWeights}
+}
+${uniformLoad}`)
+    gainedNothing(await run(dir), ["error"], /native addons are sealed/)
+  }, timeout)
+
   it.concurrent("training cannot read the workspace (its store, its history)", async () => {
     const dir = workspaceWith("")
     const canvas = `${canvasHeader}
