@@ -41,12 +41,17 @@ export interface TfjsTrainerOptions {
   readonly env?: Readonly<Record<string, string>>
 }
 
-/** Seconds after the training process is ready (its data loaded, the canvas not yet) before the canvas's training counts as late. */
-export const startupAllowanceSeconds = (budget: number) => 3 + 0.025 * budget
+/**
+ * Seconds, after the training process is ready (its data loaded, the canvas not yet), for the
+ * canvas to load and take its first steps. It grows with the seconds the harness needed to get
+ * ready: a trusted measure of how loaded the machine is now (no canvas code had run yet).
+ */
+export const startupAllowanceSeconds = (budget: number, readySeconds = 0) => 2 + 0.025 * budget + readySeconds
 /** Seconds past the budget a run may take to stop and hand back its weights. */
 export const graceSeconds = (budget: number) => 2 + 0.025 * budget
 /** The training process's limit from its ready message: past it, the group is killed (`timeout`). */
-export const trainingLimitSeconds = (budget: number) => startupAllowanceSeconds(budget) + budget + graceSeconds(budget)
+export const trainingLimitSeconds = (budget: number, readySeconds = 0) =>
+  startupAllowanceSeconds(budget, readySeconds) + budget + graceSeconds(budget)
 /** Seconds a process may take to load node, tf and the data before it says it is ready. */
 const START_LIMIT_SECONDS = 120
 /**
@@ -196,6 +201,8 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
     budgetSeconds: budget,
     channelFd: 3,
     ...session.prepare,
+    // The cache root the parent resolved (the child's environment has no AUTORESEARCH_CACHE).
+    cacheDir: dirname(dirname(env.cacheDir)),
     ...(backend ? { backend } : {})
   }
   // --- evaluation: two fresh processes, started shortly before training ends (they load node,
@@ -236,6 +243,8 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
   }
 
   let readyAt: number | undefined
+  const spawnedAt = performance.now()
+  let limit = trainingLimitSeconds(budget)
   let trained: Extract<ChannelMessage, { type: "trained" }> | undefined
   let trainedAt = 0
   let childCrash: Extract<ChannelMessage, { type: "crash" }> | undefined
@@ -257,12 +266,13 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
       const m = decoded.value
       if (m.type === "ready" && readyAt === undefined) {
         readyAt = performance.now()
+        limit = trainingLimitSeconds(budget, (readyAt - spawnedAt) / 1000)
         startEarly = setTimeout(startEvaluations, Math.max(0, budget - EVALUATION_HEAD_START_SECONDS) * 1000)
         lateKill = setTimeout(() => {
           late = true
-          log(`[trainer] the training process did not hand back its weights within ${trainingLimitSeconds(budget).toFixed(1)} s of being ready (budget ${budget} s + start-up allowance + grace): killing it`)
+          log(`[trainer] the training process did not hand back its weights within ${limit.toFixed(1)} s of being ready (budget ${budget} s + start-up allowance + grace): killing it`)
           training.kill()
-        }, trainingLimitSeconds(budget) * 1000)
+        }, limit * 1000)
       } else if (m.type === "progress") spec.onProgress?.(m)
       else if (m.type === "trained" && readyAt !== undefined && trained === undefined && !late) {
         trained = m
@@ -270,7 +280,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
         startEvaluations()
       } else if (m.type === "crash" && childCrash === undefined) childCrash = m
     },
-    deadlineMs: Math.min(START_LIMIT_SECONDS + trainingLimitSeconds(budget), backstop) * 1000,
+    deadlineMs: Math.min(START_LIMIT_SECONDS + trainingLimitSeconds(budget, START_LIMIT_SECONDS), backstop) * 1000,
     logFile: spec.logFile,
     ...(spec.signal ? { signal: spec.signal } : {})
   })
@@ -282,14 +292,14 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
   const outcomes = evaluations ? await evaluations : []
   if (trainExit.aborted) return crash("error", "the run was aborted", tail(trainExit))
   if (late || trainExit.timedOut)
-    return crash("timeout", `training passed its limit (ready + ${trainingLimitSeconds(budget).toFixed(1)} s for a budget of ${budget} s) and was killed`, tail(trainExit))
+    return crash("timeout", `training passed its limit (ready + ${limit.toFixed(1)} s for a budget of ${budget} s) and was killed`, tail(trainExit))
   if (trained === undefined) {
     if (childCrash) return crash(childCrash.reason, childCrash.message, tail(trainExit))
     const { reason, message } = classifyExit(trainExit, "training process")
     return crash(reason, message, tail(trainExit))
   }
   const trainingSeconds = (trainedAt - readyAt!) / 1000
-  log(`[trainer] training: ${trainingSeconds.toFixed(1)} s from ready to weights (limit ${trainingLimitSeconds(budget).toFixed(1)} s), measured by the parent`)
+  log(`[trainer] training: ${trainingSeconds.toFixed(1)} s from ready to weights (limit ${limit.toFixed(1)} s; ready ${((readyAt! - spawnedAt) / 1000).toFixed(1)} s after the start), measured by the parent`)
   for (const outcome of outcomes) if (!outcome.ok) return crash(outcome.reason, outcome.message, tail(outcome.exit))
 
   let scored
