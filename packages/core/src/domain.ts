@@ -117,6 +117,8 @@ export const ExperimentRecord = Schema.Struct({
   noise: Schema.optional(Schema.Struct({ samples: Schema.Array(Schema.Number), std: Schema.Number })),
   /** The margin a change had to beat the best by: max(minDelta, z × noise std). */
   threshold: Schema.optional(Schema.Number),
+  /** In a parallel run: the worker that trained it (host:pid[:gpuN], or local-<i>). */
+  worker: Schema.optional(Schema.String),
   /** A candidate keep re-run to confirm it (config `confirmKeeps`). */
   confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.optional(Schema.Number), confirmed: Schema.Boolean }))
 })
