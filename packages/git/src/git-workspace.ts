@@ -29,6 +29,12 @@ export interface GitWorkspaceOptions {
   readonly editable: ReadonlyArray<string>
 }
 
+/**
+ * Every git call runs with these: no hooks (a run could have planted one in .git/hooks, or set
+ * core.hooksPath), no fsmonitor (a configured one is a command git runs).
+ */
+const HARDENED = ["core.hooksPath=/dev/null", "core.fsmonitor=false"]
+
 /** Used for commits only when the repository has no identity configured. */
 const FALLBACK_IDENTITY = ["-c", "user.name=autoresearch", "-c", "user.email=autoresearch@localhost"]
 
@@ -50,7 +56,9 @@ const make = (options: GitWorkspaceOptions) =>
       editableList.push(normal)
     }
     const editable = new Set(editableList)
-    const git: SimpleGit = simpleGit({ baseDir: dir })
+    // simple-git blocks these two settings as "unsafe" because they can name a program; here they
+    // switch programs off, so they are allowed explicitly.
+    const git: SimpleGit = simpleGit({ baseDir: dir, config: HARDENED, unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true } })
 
     // Commands are run without -q on purpose: simple-git waits 50 ms extra for a git process
     // that printed nothing, which would double the loop's overhead per experiment.
@@ -83,6 +91,27 @@ const make = (options: GitWorkspaceOptions) =>
     })
 
     const head = run("rev-parse", ["rev-parse", "HEAD"]).pipe(Effect.map((out) => out.trim()))
+
+    /**
+     * Refuses tracked files marked skip-worktree or assume-unchanged: git would then neither show
+     * their changes nor restore them on `reset --hard`, so an edit planted there would survive.
+     */
+    const refuseHiddenChanges = run("ls-files", ["ls-files", "-v", "-z"]).pipe(
+      Effect.flatMap((out) => {
+        const hidden = out
+          .split("\0")
+          .filter((entry) => entry.length > 2 && (entry[0] === "S" || /^[a-z]$/.test(entry[0]!)))
+          .map((entry) => entry.slice(2))
+        return hidden.length === 0
+          ? Effect.void
+          : Effect.fail(
+              new WorkspaceError({
+                message: `tracked files are marked skip-worktree or assume-unchanged, so git would hide their changes: ${hidden.slice(0, 5).join(", ")}`,
+                hint: `clear the marks: git update-index --no-skip-worktree --no-assume-unchanged -- ${hidden.slice(0, 5).join(" ")}`
+              })
+            )
+      })
+    )
 
     /** Tracked files that differ from HEAD, relative to `dir`; untracked files are ignored. */
     const dirtyPaths = run("status", ["status", "--porcelain=v1", "-z", "--untracked-files=no"]).pipe(
@@ -126,6 +155,7 @@ const make = (options: GitWorkspaceOptions) =>
           Effect.orElseSucceed(() => false)
         )
         identity = hasIdentity ? [] : FALLBACK_IDENTITY
+        yield* refuseHiddenChanges
 
         const dirty = yield* dirtyPaths
         const foreign = dirty.filter((path) => !editable.has(path))
@@ -197,6 +227,7 @@ const make = (options: GitWorkspaceOptions) =>
     const commit = (message: string) =>
       Effect.gen(function* () {
         yield* ensureOnRunBranch
+        yield* refuseHiddenChanges
         yield* run("commit", [...identity, "commit", "--no-verify", "--allow-empty", "-m", message, "--only", "--", ...editableList])
         return yield* head
       })
@@ -208,7 +239,7 @@ const make = (options: GitWorkspaceOptions) =>
         yield* run("reset", ["reset", "--hard", commit])
       })
 
-    const diff = (from: string, to: string) => run("diff", ["diff", from, to, "--", ...editableList])
+    const diff = (from: string, to: string) => run("diff", ["diff", "--no-ext-diff", "--no-textconv", from, to, "--", ...editableList])
 
     return Workspace.of({
       dir,

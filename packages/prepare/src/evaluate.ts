@@ -14,14 +14,26 @@ export interface EvaluationSpec {
   readonly bufferDocs: number
 }
 
+/**
+ * The rows val_bpb is computed on, in order: floor(evalTokens / seqLen) packed rows of seqLen + 1
+ * tokens (inputs are tokens 0..seqLen-1, targets 1..seqLen).
+ */
+export const evaluationRows = (spec: Omit<EvaluationSpec, "tokenBytes" | "batchSize">): Int32Array[] => {
+  const totalRows = Math.floor(spec.evalTokens / spec.seqLen)
+  if (totalRows < 1) throw new RangeError(`evalTokens ${spec.evalTokens} is less than one row of ${spec.seqLen}`)
+  const packer = new BestFitPacker(spec.val, spec.bufferDocs)
+  return Array.from({ length: totalRows }, () => {
+    const row = new Int32Array(spec.seqLen + 1)
+    packer.fillRow(row, 0, row.length)
+    return row
+  })
+}
+
 export const evaluateBpbOn = async (model: LossModel, spec: EvaluationSpec): Promise<Evaluation> => {
   const { seqLen, tokenBytes } = spec
-  const totalRows = Math.floor(spec.evalTokens / seqLen)
-  if (totalRows < 1) throw new RangeError(`evalTokens ${spec.evalTokens} is less than one row of ${seqLen}`)
+  const rows = evaluationRows(spec)
+  const totalRows = rows.length
   const batchSize = Math.max(1, Math.min(spec.batchSize, totalRows))
-  const packer = new BestFitPacker(spec.val, spec.bufferDocs)
-  const width = seqLen + 1
-  const row = new Int32Array(width)
   let nats = 0
   let bytes = 0
   let tokens = 0
@@ -30,7 +42,7 @@ export const evaluateBpbOn = async (model: LossModel, spec: EvaluationSpec): Pro
     const inputs = new Int32Array(batch * seqLen)
     const targets = new Int32Array(batch * seqLen)
     for (let b = 0; b < batch; b++) {
-      packer.fillRow(row, 0, width)
+      const row = rows[done + b]!
       inputs.set(row.subarray(0, seqLen), b * seqLen)
       targets.set(row.subarray(1), b * seqLen)
     }

@@ -9,13 +9,15 @@ export { SPLIT_PATTERN, splitRegex } from "./split-pattern.js"
 export { trainBpe, trainBpeFromCounts, countChunks, type TrainBpeOptions, type TrainedBpe } from "./bpe-trainer.js"
 export { createTokenizer, parseRanks, ranksToText, type Tokenizer, type BpeTokenizer } from "./tokenizer.js"
 export { BestFitPacker, createBatchLoader, type BatchLoader } from "./loader.js"
-export { evaluateBpbOn, type EvaluationSpec } from "./evaluate.js"
+export { evaluateBpbOn, evaluationRows, type EvaluationSpec } from "./evaluate.js"
 export { readSplit, writeSplit, type TokenSplit, type SplitStats } from "./token-cache.js"
 export {
   prepare,
   prepareEffect,
   loadPrepared,
   loadPreparedEffect,
+  loadTraining,
+  type TrainingEnvironment,
   defaultCacheRoot,
   Manifest,
   type PrepareOptions,

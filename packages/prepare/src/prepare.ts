@@ -7,7 +7,7 @@ import { homedir } from "node:os"
 import { join, resolve } from "node:path"
 import { countChunks, trainBpeFromCounts } from "./bpe-trainer.js"
 import { PrepareError } from "./errors.js"
-import { evaluateBpbOn } from "./evaluate.js"
+import { evaluateBpbOn, evaluationRows } from "./evaluate.js"
 import { createBatchLoader, type BatchLoader } from "./loader.js"
 import { profileNames, profiles, SPECIAL_TOKENS, type Profile, type ProfileName } from "./profiles.js"
 import type { ProgressListener } from "./progress.js"
@@ -41,8 +41,12 @@ export interface PreparedEnvironment {
   readonly valLoader: (batch: number, seqLen: number) => BatchLoader
   /** The fixed metric: evalTokens of val at profile.maxSeqLen. */
   readonly evaluateBpb: (model: LossModel, options?: { batchSize?: number }) => Promise<Evaluation>
+  /** The rows val_bpb is computed on (seqLen + 1 tokens each): for a scorer in another process. */
+  readonly evaluationRows: () => Int32Array[]
   /** Absolute paths of the tokenizer and data caches (for integrity hashing). */
   readonly fixedFiles: ReadonlyArray<string>
+  /** The files a training process needs (tokenizer, train split, manifest): never the val split. */
+  readonly trainingFiles: ReadonlyArray<string>
   /** What was prepared: sizes of both splits, the source, the tokenizer. */
   readonly manifest: Manifest
 }
@@ -183,14 +187,44 @@ const environment = (
       batchSize: options?.batchSize ?? profile.evalBatchSize,
       bufferDocs: profile.loaderBufferDocs
     }),
+  evaluationRows: () =>
+    evaluationRows({ val, evalTokens: profile.evalTokens, seqLen: profile.maxSeqLen, bufferDocs: profile.loaderBufferDocs }),
   fixedFiles: [
     join(dir, TOKENIZER),
     ...Object.values(splitFiles(dir, "train")),
     ...Object.values(splitFiles(dir, "val")),
     join(dir, MANIFEST)
   ],
+  trainingFiles: trainingFiles(dir),
   manifest
 })
+
+const trainingFiles = (dir: string) => [join(dir, TOKENIZER), ...Object.values(splitFiles(dir, "train")), join(dir, MANIFEST)]
+
+/** What a training process may see: the tokenizer and the train split, never the val split. */
+export type TrainingEnvironment = Pick<PreparedEnvironment, "profile" | "cacheDir" | "tokenizer" | "trainLoader" | "trainingFiles">
+
+/**
+ * Opens the training side of a prepared cache only (reads nothing of the val split), for the
+ * sandboxed training process, which may not read the val files at all.
+ */
+export const loadTraining = async (options: PrepareOptions = {}): Promise<TrainingEnvironment> => {
+  const r = resolveOptions(options)
+  const dir = join(r.root, r.profile.name, sourceKey(r))
+  const manifest = readManifest(dir)
+  const tokenizer = manifest?.vocabSize === r.profile.vocabSize ? loadTokenizer(dir, r.profile.vocabSize) : undefined
+  const train = manifest && tokenizer ? readSplit(dir, "train", manifest.train) : undefined
+  if (tokenizer === undefined || train === undefined)
+    throw new PrepareError({ reason: "NotPrepared", message: `no data prepared for profile ${r.profile.name} in ${dir}: run \`autoresearch prepare\`` })
+  const profile = r.profile
+  return {
+    profile,
+    cacheDir: dir,
+    tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, encode: tokenizer.encode, decode: tokenizer.decode },
+    trainLoader: (batch, seqLen) => createBatchLoader(train, batch, seqLen, profile.loaderBufferDocs),
+    trainingFiles: trainingFiles(dir)
+  }
+}
 
 const trainTokenizer = async (corpus: Corpus, r: Resolved) => {
   const started = performance.now()

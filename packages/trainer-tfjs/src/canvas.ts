@@ -1,8 +1,14 @@
-// What the canvas (train.ts) may import: the tf handle the harness set up, the context the
-// harness passes to `train(ctx)`, and the few tensor helpers tfjs lacks. Nothing here
-// decides the research: the model, optimizer and loop all live in the canvas.
+// What the canvas (train.ts) may import: the tf handle the harness set up, the contexts the
+// harness passes to `train(ctx)` and `load(ctx, weights)`, and the few tensor helpers tfjs
+// lacks. Nothing here decides the research: the model, optimizer and loop all live in the canvas.
+//
+// A canvas module exports two functions, run in two different processes:
+//   export default async function train(ctx: CanvasContext): Promise<TrainedModel>
+//   export async function load(ctx: EvalContext, weights: tf.Tensor[]): Promise<Predictor>
+// `train` runs in the training process (train split only) and returns its weights; `load` runs
+// in fresh evaluation processes that rebuild the model from those weights and return logits.
+// The parent scores the logits itself (see docs/reliability.md).
 import * as tf from "@tensorflow/tfjs"
-import type { LossModel } from "@autoresearch/core"
 import { softmaxCrossEntropy } from "@autoresearch/fast-kernels"
 
 export { tf }
@@ -51,32 +57,56 @@ export interface CanvasContext {
   readonly tokenizer: CanvasTokenizer
   /** Endless training batches (cycles the train split, `epoch` counts passes). */
   readonly trainLoader: (batch: number, seqLen: number) => BatchLoader
-  /** Training seconds granted (counted after the first `warmupSteps` steps). */
+  /**
+   * Training seconds granted, counted from the call of `train`. The parent process owns the
+   * real clock: it kills the run at start-up allowance + budget + grace after the harness was
+   * ready, and a run that has not handed back its weights by then is a `timeout`.
+   */
   readonly budgetSeconds: number
-  /** Steps excluded from the counted time (compilation, first allocations): 10. */
-  readonly warmupSteps: number
-  /** Counted training time / budget, in [0, 1]: drives the schedules. 0 during warm-up. */
+  /** Training time / budget, in [0, 1], from the call of `train`: drives the schedules. */
   readonly progress: () => number
   /**
    * Call once per optimizer step. Checks the loss (NaN or > 100 ends the run as `nan`),
-   * counts time and tokens, streams progress; returns true once the budget is spent.
+   * counts tokens, streams progress; returns true once the budget is spent.
    */
   readonly endStep: (report: StepReport) => boolean
   /** Prints a line to the run's log. */
   readonly log: (line: string) => void
 }
 
-/** What `train` returns: a model the fixed evaluator can score, plus facts for the summary. */
-export interface TrainedModel extends LossModel {
+/** What `train` returns: the trained weights (handed to `load` in a fresh process) and facts. */
+export interface TrainedModel {
+  /** Every trained tensor, in the order `load` expects them. */
+  readonly weights: ReadonlyArray<tf.Tensor>
   readonly numParams: number
   readonly depth: number
   /** Training FLOPs per token (forward + backward), for MFU; 0 when unknown. */
   readonly flopsPerToken: number
-  /** Frees the model's tensors. */
-  readonly dispose?: () => void
+}
+
+/** What `load` receives in an evaluation process: the constants, never any data. */
+export interface EvalContext {
+  readonly backend: string
+  readonly profile: CanvasProfile
+}
+
+/** The trained model in an evaluation process. */
+export interface Predictor {
+  /**
+   * Next-token logits `[batch * seqLen, vocab]` for a `[batch, seqLen]` row-major batch of
+   * token ids: row r, position t may depend on that row's tokens 0..t only. The harness turns
+   * them into log-probabilities (log-softmax); the parent scores and checks those.
+   */
+  readonly logits: (inputs: Int32Array, batch: number, seqLen: number) => tf.Tensor2D | Promise<tf.Tensor2D>
+  /**
+   * When set, the harness applies `softCap * tanh(logits / softCap)` itself, inside the fused
+   * cross-entropy kernel (faster than three element-wise ops over [batch * seqLen, vocab]).
+   */
+  readonly softCap?: number
 }
 
 export type Canvas = (ctx: CanvasContext) => Promise<TrainedModel>
+export type CanvasLoader = (ctx: EvalContext, weights: ReadonlyArray<tf.Tensor>) => Predictor | Promise<Predictor>
 
 /**
  * `tf.gather(table, ids)` whose gradient scatter-adds rows in a plain loop: the stock gradient

@@ -11,13 +11,17 @@ export interface GroupRun {
   readonly args: ReadonlyArray<string>
   readonly cwd: string
   readonly env?: NodeJS.ProcessEnv
-  /** Written to the child's stdin, which is then closed. */
+  /** Written to the child's stdin, which is then closed (unless `keepStdinOpen`). */
   readonly stdin?: string
+  /** Leaves stdin open for `GroupProcess.send`. */
+  readonly keepStdinOpen?: boolean
   /** Gives the child a pipe on fd 3; each line it writes there is passed here (never logged). */
   readonly onChannelLine?: (line: string) => void
   readonly deadlineMs: number
   readonly signal?: AbortSignal
   readonly logFile: string
+  /** Appends to the log instead of starting it. */
+  readonly appendLog?: boolean
   /** Lines of the log kept for the crash report. */
   readonly tailLines?: number
 }
@@ -72,10 +76,22 @@ export const groupAlive = (pgid: number) => {
   }
 }
 
-export const runInGroup = (run: GroupRun): Promise<GroupExit> =>
-  new Promise((resolvePromise, reject) => {
+/** A started group: its exit, a writer to its stdin, and a kill switch. */
+export interface GroupProcess {
+  readonly exit: Promise<GroupExit>
+  /** Writes to the child's stdin (a no-op once it is gone). */
+  readonly send: (text: string) => void
+  readonly kill: () => void
+  readonly pid: number | undefined
+}
+
+export const runInGroup = (run: GroupRun): Promise<GroupExit> => startInGroup(run).exit
+
+export const startInGroup = (run: GroupRun): GroupProcess => {
+  let handle: Omit<GroupProcess, "exit"> = { send: () => undefined, kill: () => undefined, pid: undefined }
+  const exit = new Promise<GroupExit>((resolvePromise, reject) => {
     mkdirSync(dirname(run.logFile), { recursive: true })
-    const log = createWriteStream(run.logFile)
+    const log = createWriteStream(run.logFile, { flags: run.appendLog ? "a" : "w" })
     const keep = run.tailLines ?? 50
     const tail: string[] = []
     let output = ""
@@ -121,7 +137,15 @@ export const runInGroup = (run: GroupRun): Promise<GroupExit> =>
     if (run.onChannelLine && channel && "on" in channel)
       createInterface({ input: channel as NodeJS.ReadableStream }).on("line", run.onChannelLine)
     child.stdin!.on("error", () => undefined) // a child that exits before reading stdin
-    child.stdin!.end(run.stdin ?? "")
+    if (run.keepStdinOpen) child.stdin!.write(run.stdin ?? "")
+    else child.stdin!.end(run.stdin ?? "")
+    handle = {
+      send: (text) => {
+        if (!settled && child.stdin!.writable) child.stdin!.write(text)
+      },
+      kill: () => killGroup(child.pid),
+      pid: child.pid
+    }
 
     // Once the command itself exits, nothing of its group may outlive it (and hold the pipes).
     child.on("exit", () => killGroup(child.pid))
@@ -136,3 +160,5 @@ export const runInGroup = (run: GroupRun): Promise<GroupExit> =>
       )
     })
   })
+  return { exit, send: (text) => handle.send(text), kill: () => handle.kill(), get pid() { return handle.pid } }
+}

@@ -1,7 +1,8 @@
 // The canvas: a GPT, its optimizer (Muon + AdamW) and the training loop, in one file.
 // Everything here may change. The harness (fixed) calls `train(ctx)`, stops you at the time
-// budget through `ctx.endStep`, and scores the returned model with the fixed val_bpb.
-import { tf, crossEntropy, embeddingLookup, type CanvasContext, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
+// budget through `ctx.endStep`; fresh processes then `load` the returned weights and the parent
+// scores their logits with the fixed val_bpb.
+import { tf, crossEntropy, embeddingLookup, type CanvasContext, type EvalContext, type Predictor, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
 
 // ---------------------------------------------------------------------------------------------
 // Hyper-parameters (sized for the `cpu` profile: a tiny model that learns in a minute on 2 cores)
@@ -308,7 +309,7 @@ export const adamStep = (a: AdamParam, grad: tf.Tensor, step: number, lrMultipli
     a.param.assign(tf.sub(a.param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), 1e-10)), a.lr * lrMultiplier)))
   })
 
-const allParams = (model: GPT): tf.Variable[] => [
+export const allParams = (model: GPT): tf.Variable[] => [
   model.wte,
   model.lmHead,
   model.residLambdas,
@@ -413,19 +414,14 @@ export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
     loss.dispose()
     if (ctx.endStep({ loss: value, tokens: accumulation * DEVICE_BATCH_SIZE * T })) break
   }
-  return {
-    numParams: countParams(model),
-    depth: model.config.depth,
-    flopsPerToken: flopsPerToken(model),
-    perTokenLoss: async (inputs, targets, batch, seqLen) => {
-      const losses = tf.tidy(() => perTokenLoss(model, inputs, targets, batch, seqLen))
-      const out = (await losses.data()) as Float32Array
-      losses.dispose()
-      return out
-    },
-    dispose: () => {
-      allParams(model).forEach((p) => p.dispose())
-      model.cache.forEach((t) => t.dispose())
-    }
-  }
+  return { weights: allParams(model), numParams: countParams(model), depth: model.config.depth, flopsPerToken: flopsPerToken(model) }
+}
+
+/** Rebuilds the trained model in an evaluation process: its logits, soft-capped at 15 as in the loss. */
+export async function load(ctx: EvalContext, weights: ReadonlyArray<tf.Tensor>): Promise<Predictor> {
+  const model = createGPT(modelConfig(ctx.profile.vocabSize, ctx.profile.maxSeqLen))
+  const params = allParams(model)
+  if (weights.length !== params.length) throw new Error(`load: ${weights.length} weights for ${params.length} parameters`)
+  params.forEach((p, i) => p.assign(weights[i]!))
+  return { logits: (inputs, batch, seqLen) => tf.tidy(() => forward(model, tf.tensor1d(inputs, "int32"), batch, seqLen)), softCap: 15 }
 }

@@ -6,7 +6,7 @@ import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { RunReport, Trainer } from "@autoresearch/core"
 import { CommandTrainer, formatSummary, parseSummary, reportFromCommand } from "../src/index.js"
-import { classify } from "../src/harness/run.js"
+import { classify } from "../src/harness/setup.js"
 
 const script = fileURLToPath(new URL("./fixtures/fake_train.py", import.meta.url))
 

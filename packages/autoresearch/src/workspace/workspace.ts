@@ -1,28 +1,22 @@
 // A research workspace on disk: train.ts (the canvas), program.md, and
 // .autoresearch/profile.json, which fixes the profile and data source for every run in it
 // (the trainer's harness reads the same file). The file is Schema-decoded when read.
-import { existsSync, readFileSync, statSync } from "node:fs"
+import { existsSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { DataSourceConfig } from "@autoresearch/prepare"
-import { ParseResult, Schema } from "effect"
+import { readWorkspaceProfile as readProfile, WorkspaceProfile, WorkspaceProfileError } from "@autoresearch/trainer-tfjs"
+import { Schema } from "effect"
 import { UserError } from "../user-error.js"
 
-export const PROFILE_FILE = join(".autoresearch", "profile.json")
+export { PROFILE_FILE } from "@autoresearch/trainer-tfjs"
+import { PROFILE_FILE } from "@autoresearch/trainer-tfjs"
 export const CANVAS_FILE = "train.ts"
 export const PROGRAM_FILE = "program.md"
 
 export const ProfileName = Schema.Literal("reference", "cpu")
 export type ProfileName = typeof ProfileName.Type
 
-export const WorkspaceProfile = Schema.Struct({
-  /** The fixed constants every run of this workspace is judged by. */
-  profile: ProfileName,
-  /** Where the data comes from (embedded, a local folder, remote shards). */
-  source: DataSourceConfig,
-  /** Cache root of the prepared data, when not the default (~/.cache/autoresearch). */
-  cacheDir: Schema.optional(Schema.String)
-})
-export type WorkspaceProfile = typeof WorkspaceProfile.Type
+// The one Schema and reader of the profile file live in the trainer, which reads it too.
+export { WorkspaceProfile }
 
 export interface ResearchWorkspace {
   readonly dir: string
@@ -32,21 +26,15 @@ export interface ResearchWorkspace {
 const notAWorkspace = (dir: string, why: string) =>
   new UserError(`${dir} is not an autoresearch workspace (${why})`, "create one with `autoresearch init <dir>`, or pass --dir <workspace>", 3)
 
-/** Reads and decodes `<dir>/.autoresearch/profile.json`. */
+/** Reads and decodes `<dir>/.autoresearch/profile.json` (a UserError when it cannot). */
 export const readWorkspaceProfile = (dir: string): WorkspaceProfile => {
-  const file = join(dir, PROFILE_FILE)
-  let json: unknown
   try {
-    json = JSON.parse(readFileSync(file, "utf8"))
+    return readProfile(dir)
   } catch (error) {
-    throw new UserError(`${file} is not valid JSON (${(error as Error).message})`, "fix it, or run `autoresearch init` in a fresh directory", 3)
+    if (!(error instanceof WorkspaceProfileError)) throw error
+    const hint = error.kind === "schema" ? 'expected e.g. {"profile":"cpu","source":{"kind":"embedded"}}' : "fix it, or run `autoresearch init` in a fresh directory"
+    throw new UserError(error.message, hint, 3)
   }
-  const decoded = Schema.decodeUnknownEither(WorkspaceProfile)(json)
-  if (decoded._tag === "Left") {
-    const why = ParseResult.TreeFormatter.formatErrorSync(decoded.left).replace(/\s+/g, " ")
-    throw new UserError(`${file} does not describe a workspace profile: ${why}`, 'expected e.g. {"profile":"cpu","source":{"kind":"embedded"}}', 3)
-  }
-  return decoded.right
 }
 
 /** The workspace at `dir`, or one clear error saying why it is not one. */

@@ -1,120 +1,43 @@
-// The harness's entry point (a child process started by TfjsTrainer, or by hand):
-//   node dist/harness/main.js --stdin-config                               (TfjsTrainer, built)
-//   node --conditions=source --import tsx src/harness/main.ts --stdin-config  (from sources)
-//   node dist/harness/main.js --canvas train.ts [--budget S] [--backend B] [--profile P]
-//        [--cache-dir D] [--peak-flops N] [--result out.json]              (by hand)
-// Built, tsx is registered only just before the canvas loads: Node loads tf, effect and prepare
-// without its hooks, which saves about a second and a half of start-up.
-// It exits 0 with the summary block printed, or 1 after printing the crash (FAIL for NaN).
-import { writeSync, writeFileSync, readFileSync } from "node:fs"
-import { spawn } from "node:child_process"
-import { register } from "node:module"
-import { dirname, resolve } from "node:path"
-import { pathToFileURL } from "node:url"
-import { parseArgs } from "node:util"
+// The harness's entry point: a child process started by TfjsTrainer, never by hand.
+//   node dist/harness/main.js      (its configuration is the first line on stdin)
+// `mode: "train"` trains the canvas and sends its weights; `mode: "eval"` loads the canvas with
+// those weights and answers the parent's evaluation batches. Both send JSON lines on the
+// channel fd; a crash is one `crash` line (and exit 1).
+import { writeSync } from "node:fs"
+import { createInterface } from "node:readline"
 import { Schema } from "effect"
-import { register as registerTsx } from "tsx/esm/api"
-import { readWorkspaceProfile } from "../workspace-profile.js"
-import { HarnessConfig, type ChannelMessage } from "./protocol.js"
-import { classify, runHarness } from "./run.js"
-
-// Resolves the canvas's @autoresearch/* and @tensorflow/* imports from this package, so a
-// workspace anywhere on disk (with no node_modules) gets exactly the harness's modules; and
-// loads the workspace's TypeScript as ES modules even without a package.json saying so.
-const resolveHook = `
-let anchor, workspace
-export async function initialize(data) { anchor = data.anchor; workspace = data.workspace }
-export async function resolve(specifier, context, next) {
-  const fromWorkspace = context.parentURL && context.parentURL.startsWith(workspace)
-  if (fromWorkspace && /^@(autoresearch|tensorflow)\\//.test(specifier))
-    return next(specifier, { ...context, parentURL: anchor })
-  const resolved = await next(specifier, context)
-  if (resolved.url.startsWith(workspace) && /\\.(ts|mts|tsx)$/.test(resolved.url)) return { ...resolved, format: "module" }
-  return resolved
-}`
-
-const readConfig = (): HarnessConfig => {
-  const { values } = parseArgs({
-    options: {
-      "stdin-config": { type: "boolean" },
-      canvas: { type: "string", default: "train.ts" },
-      budget: { type: "string" },
-      backend: { type: "string" },
-      profile: { type: "string" },
-      "cache-dir": { type: "string" },
-      "peak-flops": { type: "string" },
-      result: { type: "string" }
-    }
-  })
-  if (values["stdin-config"]) return Schema.decodeUnknownSync(HarnessConfig)(JSON.parse(readFileSync(0, "utf8")))
-  const canvas = resolve(values.canvas!)
-  const recorded = readWorkspaceProfile(dirname(canvas))
-  const profile = values.profile ?? recorded.profile
-  const cacheDir = values["cache-dir"] ?? recorded.cacheDir
-  const backend = values.backend ?? process.env.AUTORESEARCH_BACKEND
-  const peakFlops = values["peak-flops"] ?? process.env.AUTORESEARCH_PEAK_FLOPS
-  return {
-    nonce: "",
-    canvas,
-    budgetSeconds: Number(values.budget ?? 60),
-    fixedHashes: {},
-    ...(profile ? { profile } : {}),
-    ...(cacheDir ? { cacheDir } : {}),
-    ...(recorded.source !== undefined ? { source: recorded.source } : {}),
-    ...(backend ? { backend } : {}),
-    ...(peakFlops ? { peakFlops: Number(peakFlops) } : {})
-  }
-}
-
-const startedByTrainer = () => process.argv.includes("--stdin-config")
-
-// A trainer's parent can die without a word (SIGKILL of the loop), and the harness runs in its
-// own process group, so nothing would stop it. A watchdog shell in the same group (alive even
-// while the canvas blocks the event loop) ends the whole group once the parent is gone, and
-// ends itself when the harness exits.
-const exitWithParent = () => {
-  const watch = `while kill -0 ${process.ppid} 2>/dev/null && kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
-    `kill -0 ${process.pid} 2>/dev/null && kill -KILL -${process.pid}`
-  if (process.platform !== "win32") spawn("sh", ["-c", watch], { stdio: "ignore" }).unref()
-}
-
-const resultPath = () => {
-  const i = process.argv.indexOf("--result")
-  return i > 0 ? process.argv[i + 1] : undefined
-}
+import { ChildConfig, type HarnessConfig, type EvalConfig } from "./protocol.js"
+import { classify } from "./setup.js"
+import { runTraining } from "./train.js"
+import { runEvaluation } from "./evaluate.js"
 
 const main = async () => {
-  let config: HarnessConfig
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]()
+  let config: HarnessConfig | EvalConfig
   try {
-    config = readConfig()
+    const first = await lines.next()
+    config = Schema.decodeUnknownSync(Schema.parseJson(ChildConfig))(first.done ? "" : first.value)
   } catch (error) {
     console.error(`harness: ${(error as Error).message.split("\n")[0]}`)
     process.exit(2)
   }
-  if (startedByTrainer()) exitWithParent()
-  const send = (message: ChannelMessage) => {
-    if (config.channelFd !== undefined) writeSync(config.channelFd, JSON.stringify(message) + "\n")
+  // The channel's fd, captured before the canvas can replace anything.
+  const fd = config.channelFd
+  const write = writeSync
+  const stringify = JSON.stringify
+  const send = (message: object) => {
+    if (fd !== undefined) write(fd, stringify(message) + "\n")
   }
-  if (!import.meta.url.endsWith(".ts")) registerTsx()
-  register(`data:text/javascript,${encodeURIComponent(resolveHook)}`, {
-    data: { anchor: import.meta.url, workspace: pathToFileURL(dirname(config.canvas)).href + "/" }
-  })
+  const log = (line: string) => console.log(line)
   try {
-    const metrics = await runHarness(config, {
-      log: (line) => console.log(line),
-      progress: (p) => send({ type: "progress", ...p })
-    })
-    send({ type: "result", nonce: config.nonce, metrics })
-    const out = resultPath()
-    if (out) writeFileSync(out, JSON.stringify({ status: "success", metrics }, null, 2))
+    if (config.mode === "eval") await runEvaluation(config, lines, { log, send })
+    else await runTraining(config, { log, send })
     process.exit(0)
   } catch (error) {
     const crash = classify(error)
     console.error(crash.reason === "nan" ? crash.message : `crash (${crash.reason}): ${crash.message}`)
     if (crash.reason === "error" && error instanceof Error && error.stack) console.error(error.stack)
-    send({ type: "crash", nonce: config.nonce, reason: crash.reason, message: crash.message })
-    const out = resultPath()
-    if (out) writeFileSync(out, JSON.stringify({ status: "crash", reason: crash.reason, message: crash.message }, null, 2))
+    send({ type: "crash", reason: crash.reason, message: crash.message })
     process.exit(1)
   }
 }

@@ -1,6 +1,8 @@
-// The fixed files a canvas must never change: prepare's code (tokenizer, loader, evaluator), the
-// harness's code, and the prepared data caches. Their sha256s are recorded once and checked
-// before a run (by the parent), after training (by the harness) and after the run (parent).
+// The fixed files a canvas must never change: the code the harness runs (core, prepare, this
+// package, the fast kernels with their native `.node` file, by real path) and the prepared data
+// caches. Their sha256s are recorded once and checked by the parent before and after each run.
+// The sandbox already denies the children every write; this is the layer that still holds
+// where the sandbox is unavailable, and that catches an edit made between sessions.
 import { createHash } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs"
 import { dirname, join } from "node:path"
@@ -27,13 +29,12 @@ const packageRoot = (fileInside: string) => {
   return dir
 }
 
-/**
- * The code files of a package that run: package.json plus src/ when the SDK runs from its
- * TypeScript sources (the monorepo), dist/ when it runs built.
- */
+/** The code files of a package that may run: package.json, src/, dist/ and native builds. */
 const packageCode = (root: string) => [
   join(root, "package.json"),
-  ...filesUnder(join(root, import.meta.url.endsWith(".ts") ? "src" : "dist"))
+  ...filesUnder(join(root, "src")),
+  ...filesUnder(join(root, "dist")),
+  ...filesUnder(join(root, "build", "Release")).filter((f) => f.endsWith(".node"))
 ]
 
 /** Where a dependency of this package is installed (node_modules lookup, as Node does it). */
@@ -45,10 +46,17 @@ const dependencyRoot = (from: string, name: string) => {
   }
 }
 
-/** The fixed code: @autoresearch/prepare and this package (the harness), wherever installed. */
+/** The fixed code: this package (the harness) and the SDK packages it runs, wherever installed. */
 export const fixedCodeFiles = (): string[] => {
   const here = packageRoot(fileURLToPath(import.meta.url))
-  return [...packageCode(dependencyRoot(here, "@autoresearch/prepare")), ...packageCode(here)]
+  const sdk = ["@autoresearch/core", "@autoresearch/prepare", "@autoresearch/fast-kernels"].flatMap((name) => {
+    try {
+      return packageCode(dependencyRoot(here, name))
+    } catch {
+      return [] // fast-kernels is optional
+    }
+  })
+  return [...sdk, ...packageCode(realpathSync(here))]
 }
 
 export const hashFiles = (paths: ReadonlyArray<string>): FixedHashes =>
