@@ -33,6 +33,8 @@ export interface NativeKernels {
   readonly unary: (op: number, x: Float32Array, out: Float32Array) => void
   /** out = softmax over each run of `channels` elements of x. */
   readonly softmax: (x: Float32Array, channels: number, out: Float32Array) => void
+  /** Sets every element of out to value. */
+  readonly fill: (out: Float32Array, value: number) => void
   /** Copies the box `size` at srcBegin of src (srcShape) to dstBegin of dst (dstShape); 4-byte elements. */
   readonly copyBox: (
     src: Float32Array | Int32Array,

@@ -12,6 +12,8 @@ import {
   softmaxCrossEntropyKernels
 } from "./kernels/softmax-cross-entropy.js"
 import { identityKernel } from "./kernels/identity.js"
+import { castKernel } from "./kernels/cast.js"
+import { fillLikeKernel } from "./kernels/fill.js"
 import { binaryKernel } from "./kernels/binary.js"
 import { softmaxKernel, unaryKernel, unaryOps, type UnaryKernelName } from "./kernels/unary.js"
 import { concatKernel } from "./kernels/concat.js"
@@ -122,6 +124,9 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     ...(Object.keys(unaryOps) as UnaryKernelName[]).map((name) => unaryKernel(addon, name, stock[name])),
     softmaxKernel(addon, stock.Softmax),
     identityKernel(stock.Identity),
+    castKernel(stock.Cast),
+    fillLikeKernel(addon, 0, stock.ZerosLike),
+    fillLikeKernel(addon, 1, stock.OnesLike),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
   ]
@@ -139,6 +144,9 @@ const replacedStockKernels = [
   "Concat",
   "GatherV2",
   "Identity",
+  "Cast",
+  "ZerosLike",
+  "OnesLike",
   "Add",
   "Sub",
   "Multiply",

@@ -15,6 +15,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"crossEntropyBackward", NULL, fk_cross_entropy_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, fk_unary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"softmax", NULL, fk_softmax, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fill", NULL, fk_fill, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gemmInfo", NULL, fk_gemm_info, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useGemm", NULL, fk_use_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, fk_set_threads_api, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -98,3 +98,28 @@ napi_value fk_softmax(napi_env env, napi_callback_info info) {
   fk_parallel_for(job.parts, softmax_part, &job, 0);
   return NULL;
 }
+
+typedef struct {
+  float* out;
+  float value;
+  size_t n, parts;
+} fill_job;
+
+static void fill_part(void* ctx, size_t part, int worker) {
+  (void)worker;
+  const fill_job* job = ctx;
+  float* restrict o = job->out;
+  for (size_t i = job->n * part / job->parts, end = job->n * (part + 1) / job->parts; i < end; i++) o[i] = job->value;
+}
+
+/* fill(out, value): every element of out set to value (ZerosLike / OnesLike / Fill). */
+napi_value fk_fill(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  typed_view out;
+  double value;
+  if (get_args(env, info, 2, argv) || arg_float32(env, argv[0], "out", &out) || arg_double(env, argv[1], "value", &value))
+    return NULL;
+  fill_job job = {out.data, (float)value, out.length, parts_for(out.length)};
+  fk_parallel_for(job.parts, fill_part, &job, 0);
+  return NULL;
+}
