@@ -34,7 +34,9 @@ export const RunMetrics = Schema.Struct({
   numSteps: Schema.optionalWith(Schema.Number, { default: () => 0 }),
   numParamsM: Schema.optionalWith(Schema.Number, { default: () => 0 }),
   depth: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  backend: Schema.optional(Schema.String)
+  backend: Schema.optional(Schema.String),
+  /** The seed the canvas's random draws came from. */
+  seed: Schema.optional(Schema.Number)
 })
 export type RunMetrics = typeof RunMetrics.Type
 

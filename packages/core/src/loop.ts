@@ -168,6 +168,7 @@ const run = (input: LoopConfigInput, options: LoopOptions = {}) =>
           .run({
             dir: workspace.dir,
             budgetSeconds: config.budgetSeconds,
+            seed: config.seed,
             logFile: join(logsDir, `${id}${suffix}.log`),
             signal,
             onProgress: (p) => publishNow({ _tag: "TrainingProgress", id, ...p })

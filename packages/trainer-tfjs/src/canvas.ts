@@ -64,6 +64,8 @@ export interface CanvasContext {
   readonly endStep: (report: StepReport) => boolean
   /** Prints a line to the run's log. */
   readonly log: (line: string) => void
+  /** Seed every random draw from this (default 42), so the same commit trains the same way twice. */
+  readonly seed: number
 }
 
 /** What `train` returns: a model the fixed evaluator can score, plus facts for the summary. */

@@ -7,7 +7,7 @@ import { createRequire } from "node:module"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Effect, Layer, Schema } from "effect"
-import { type CrashReason, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
+import { type CrashReason, DEFAULT_SEED, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
 import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
 import { runInGroup, type GroupExit } from "./process-group.js"
@@ -102,6 +102,7 @@ export const runTfjs = (options: TfjsTrainerOptions, recorded: Map<string, Fixed
       nonce,
       canvas: join(dir, options.canvas ?? "train.ts"),
       budgetSeconds: spec.budgetSeconds,
+      seed: spec.seed ?? DEFAULT_SEED,
       fixedHashes: { ...hashes },
       channelFd: 3,
       ...(profile ? { profile } : {}),

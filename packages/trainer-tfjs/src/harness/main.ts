@@ -2,7 +2,7 @@
 //   node dist/harness/main.js --stdin-config                               (TfjsTrainer, built)
 //   node --conditions=source --import tsx src/harness/main.ts --stdin-config  (from sources)
 //   node dist/harness/main.js --canvas train.ts [--budget S] [--backend B] [--profile P]
-//        [--cache-dir D] [--peak-flops N] [--result out.json]              (by hand)
+//        [--cache-dir D] [--peak-flops N] [--seed N] [--result out.json]   (by hand)
 // Built, tsx is registered only just before the canvas loads: Node loads tf, effect and prepare
 // without its hooks, which saves about a second and a half of start-up.
 // It exits 0 with the summary block printed, or 1 after printing the crash (FAIL for NaN).
@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url"
 import { parseArgs } from "node:util"
 import { Schema } from "effect"
 import { register as registerTsx } from "tsx/esm/api"
+import { DEFAULT_SEED } from "@autoresearch/core"
 import { readWorkspaceProfile } from "../workspace-profile.js"
 import { HarnessConfig, type ChannelMessage } from "./protocol.js"
 import { classify, runHarness } from "./run.js"
@@ -43,6 +44,7 @@ const readConfig = (): HarnessConfig => {
       profile: { type: "string" },
       "cache-dir": { type: "string" },
       "peak-flops": { type: "string" },
+      seed: { type: "string" },
       result: { type: "string" }
     }
   })
@@ -57,6 +59,7 @@ const readConfig = (): HarnessConfig => {
     nonce: "",
     canvas,
     budgetSeconds: Number(values.budget ?? 60),
+    seed: integerSeed(values.seed),
     fixedHashes: {},
     ...(profile ? { profile } : {}),
     ...(cacheDir ? { cacheDir } : {}),
@@ -64,6 +67,12 @@ const readConfig = (): HarnessConfig => {
     ...(backend ? { backend } : {}),
     ...(peakFlops ? { peakFlops: Number(peakFlops) } : {})
   }
+}
+
+const integerSeed = (text: string | undefined): number => {
+  const seed = Number(text ?? DEFAULT_SEED)
+  if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got ${text}`)
+  return seed
 }
 
 const startedByTrainer = () => process.argv.includes("--stdin-config")

@@ -3,13 +3,15 @@
 // Only a result or crash carrying the run's nonce counts: the nonce reaches the harness on stdin
 // before the canvas loads, so a canvas cannot forge one by printing or writing to the channel.
 import { Schema } from "effect"
-import { CrashReason, RunMetrics } from "@autoresearch/core"
+import { CrashReason, DEFAULT_SEED, RunMetrics } from "@autoresearch/core"
 
 export const HarnessConfig = Schema.Struct({
   nonce: Schema.String,
   /** Absolute path of the canvas (train.ts). */
   canvas: Schema.String,
   budgetSeconds: Schema.Number,
+  /** Handed to the canvas as ctx.seed and recorded in the metrics. */
+  seed: Schema.optionalWith(Schema.Int, { default: () => DEFAULT_SEED }),
   profile: Schema.optional(Schema.String),
   cacheDir: Schema.optional(Schema.String),
   /** The prepared data source, as recorded in the workspace (passed to prepare untouched). */

@@ -2,21 +2,19 @@
 // environment, runs `train(ctx)` under the time budget, checks the returned model for
 // causality, scores it with prepare's fixed evaluateBpb and reports. Runs in a child process.
 import { pathToFileURL } from "node:url"
-import * as tf from "@tensorflow/tfjs"
 import { loadPrepared, type PreparedEnvironment } from "@autoresearch/prepare"
 import type { CrashReason, RunMetrics } from "@autoresearch/core"
-import { installFastKernelsIfPresent, parseBackendChoice, selectBackend, type ActiveBackend } from "../backend.js"
+import { installFastKernelsIfPresent, parseBackendChoice, selectBackend } from "../backend.js"
 import type { Canvas, CanvasContext, StepReport, TrainedModel } from "../canvas.js"
 import { causalityViolation } from "../integrity/causality.js"
 import { changedFiles, describeChanged } from "../integrity/fixed-files.js"
 import { formatSummary } from "../summary.js"
+import { defaultPeakFlops, memoryMeter, mfuPercent } from "./summary-values.js"
 import type { HarnessConfig } from "./protocol.js"
 import { OUT_OF_MEMORY } from "../crash-signs.js"
 
 /** Steps excluded from the counted training time (compilation and first allocations). */
 export const WARMUP_STEPS = 10
-/** Default peak FLOP/s for MFU: 2 CPU cores with OpenBLAS (~100 GFLOP/s) or one modern GPU (fp32). */
-const defaultPeakFlops = (backend: ActiveBackend) => (backend.gpu ? 60e12 : 100e9)
 
 /** A run that ended without a metric; `reason` is the crash class the parent records. */
 export class RunCrashed extends Error {
@@ -48,18 +46,6 @@ const assertIntact = (config: HarnessConfig, when: string) => {
   if (changed.length > 0) throw new RunCrashed("invalid", `${when}: ${describeChanged(changed)}`)
 }
 
-/** Peak memory: tensor bytes on a GPU backend, else the process's peak resident set. */
-const memoryMeter = (backend: ActiveBackend) => {
-  let peakGpu = 0
-  return {
-    sample: () => {
-      if (backend.gpu) peakGpu = Math.max(peakGpu, tf.memory().numBytes)
-    },
-    peakMb: () => (backend.gpu ? peakGpu / 2 ** 20 : (process.resourceUsage().maxRSS * 1024) / 2 ** 20),
-    kind: (backend.gpu ? "gpu" : "rss") as "gpu" | "rss"
-  }
-}
-
 export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<RunMetrics> => {
   assertIntact(config, "before the run")
 
@@ -67,7 +53,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   backend.notes.forEach((n) => io.log(`backend: ${n}`))
   if (backend.name === "wasm") io.log(await installFastKernelsIfPresent())
   io.log(`backend: ${backend.name}`)
-  const memory = memoryMeter(backend)
+  const memory = memoryMeter(backend.gpu)
 
   const env: PreparedEnvironment = await loadPrepared({
     ...(config.profile ? { profile: config.profile as PreparedEnvironment["profile"]["name"] } : {}),
@@ -85,6 +71,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   const budget = config.budgetSeconds
   let steps = 0
   let countedTokens = 0
+  let allTokens = 0
   let clockStart: number | undefined
   let trainingSeconds = 0
   let diverged: string | undefined
@@ -101,7 +88,7 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
       diverged ??= `loss ${loss} at step ${steps}`
       throw new RunCrashed("nan", `FAIL: ${diverged}`)
     }
-    memory.sample()
+    allTokens += tokens
     if (clockStart === undefined) {
       if (steps >= WARMUP_STEPS) {
         clockStart = performance.now()
@@ -134,7 +121,8 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
     warmupSteps: WARMUP_STEPS,
     progress: () => Math.min(1, elapsed() / budget),
     endStep,
-    log: io.log
+    log: io.log,
+    seed: config.seed
   }
 
   let model: TrainedModel
@@ -167,13 +155,13 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
   if (violation) throw new RunCrashed("invalid", `causality probe: ${violation}`)
 
   const evaluation = await env.evaluateBpb(model)
-  memory.sample()
   io.log(`evaluation: ${((performance.now() - evaluationStart) / 1000).toFixed(1)} s (integrity checks, causality probe, val_bpb on ${evaluation.tokens} tokens)`)
   model.dispose?.()
   if (!Number.isFinite(evaluation.valBpb)) throw new RunCrashed("nan", `FAIL: val_bpb is ${evaluation.valBpb}`)
 
-  const peakFlops = config.peakFlops ?? defaultPeakFlops(backend)
-  const mfu = trainingSeconds > 0 ? (100 * model.flopsPerToken * countedTokens) / trainingSeconds / peakFlops : 0
+  const peakFlops = config.peakFlops ?? defaultPeakFlops(backend.gpu)
+  const mfu = mfuPercent(model.flopsPerToken, countedTokens, trainingSeconds, peakFlops)
+  io.log(`summary: mfu against ${peakFlops.toExponential(4)} FLOP/s; peak tensor memory ${memory.tensorPeakMb().toFixed(1)} MB; seed ${config.seed}`)
   const metrics: RunMetrics = {
     valBpb: evaluation.valBpb,
     trainingSeconds,
@@ -182,11 +170,13 @@ export const runHarness = async (config: HarnessConfig, io: HarnessIO): Promise<
     peakMemoryMb: memory.peakMb(),
     memoryKind: memory.kind,
     mfuPercent: mfu,
-    totalTokensM: countedTokens / 1e6,
+    // As the original: every step's tokens, the uncounted warm-up ones included.
+    totalTokensM: allTokens / 1e6,
     numSteps: steps,
     numParamsM: model.numParams / 1e6,
     depth: model.depth,
-    backend: backend.name
+    backend: backend.name,
+    seed: config.seed
   }
   io.log(formatSummary(metrics))
   return metrics

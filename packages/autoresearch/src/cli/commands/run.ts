@@ -26,6 +26,7 @@ export const runCommand: Command = {
     budget: { type: "string", short: "b", placeholder: "seconds", description: "training seconds per experiment (default: the profile's)" },
     "min-delta": { type: "string", placeholder: "bpb", description: "keep only changes better than the best by more than this (default 0)" },
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
+    seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     dashboard: { type: "boolean", description: "also serve the live dashboard (see `autoresearch dashboard`)" },
     port: { type: "string", short: "p", placeholder: "n", description: "the dashboard's port (default 8321; 0 picks a free one)" },
@@ -49,7 +50,8 @@ export const runCommand: Command = {
       ...defined("maxCostUsd", numberOption(values, "max-cost", cmd, { min: 0 })),
       ...defined("budgetSeconds", numberOption(values, "budget", cmd, { positive: true })),
       ...defined("minDelta", numberOption(values, "min-delta", cmd, { min: 0 })),
-      ...defined("noiseRepeats", numberOption(values, "noise-repeats", cmd, { integer: true, min: 0 }))
+      ...defined("noiseRepeats", numberOption(values, "noise-repeats", cmd, { integer: true, min: 0 })),
+      ...defined("seed", numberOption(values, "seed", cmd, { integer: true }))
     }
     const port = numberOption(values, "port", cmd, { integer: true, min: 0 }) ?? 8321
     const profileAsked = choiceOption(values, "profile", ["cpu", "reference"], cmd)
