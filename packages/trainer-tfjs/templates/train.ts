@@ -283,6 +283,9 @@ export interface MuonSettings {
   readonly beta2: number
 }
 
+/** Muon's lr factor for a matrix: max(1, fan_out / fan_in)^½ (taller-than-wide W[out, in] steps further). */
+export const muonLrScale = (inputs: number, outputs: number) => Math.sqrt(Math.max(1, outputs / inputs))
+
 /** One Muon step for a shape group: Nesterov, polar express, NorMuon, cautious weight decay. */
 export const muonStep = (group: MuonGroup, grads: ReadonlyArray<tf.Tensor>, s: MuonSettings) =>
   tf.tidy(() => {
@@ -291,9 +294,8 @@ export const muonStep = (group: MuonGroup, grads: ReadonlyArray<tf.Tensor>, s: M
     group.momentum.assign(tf.add(tf.mul(group.momentum, m), tf.mul(g, 1 - m)))
     const nesterov = tf.add(tf.mul(g, 1 - m), tf.mul(group.momentum, m)) as tf.Tensor3D
     const update = normuon(polarExpress(nesterov), group.second, s.beta2)
-    // Stored [in, out]: cols/rows is the reference's rows/cols (fan_out/fan_in).
-    const [rows, cols] = group.params[0]!.shape as [number, number]
-    const lr = s.lr * Math.sqrt(Math.max(1, cols / rows))
+    const [inputs, outputs] = group.params[0]!.shape as [number, number]
+    const lr = s.lr * muonLrScale(inputs, outputs)
     tf.unstack(update).forEach((u, i) => {
       const p = group.params[i]!
       const agree = tf.cast(tf.greaterEqual(tf.mul(u, p), 0), "float32")
