@@ -21,7 +21,7 @@ export interface TfjsTrainerOptions {
   /** Overrides the workspace's recorded profile. */
   readonly profile?: string
   readonly cacheDir?: string
-  /** Peak FLOP/s for MFU (default $AUTORESEARCH_PEAK_FLOPS, else 1e11 on CPU, 6e13 on GPU). */
+  /** Peak FLOP/s for MFU (default $AUTORESEARCH_PEAK_FLOPS, else DEFAULT_PEAK_FLOPS: 1e11 on CPU, 989.5e12 on GPU). */
   readonly peakFlops?: number
   /** Wall-clock seconds before the run's process group is killed (default budget × 2 + 60). */
   readonly deadlineSeconds?: (budgetSeconds: number) => number
