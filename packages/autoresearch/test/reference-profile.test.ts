@@ -1,7 +1,6 @@
 // `init --profile reference` sets up the original's experiment: train.py's hyper-parameters in
 // the canvas and the original's program.md, adapted to this tool's loop.
-import { readFileSync } from "node:fs"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"

@@ -2,7 +2,7 @@
 // template. The template's own train() runs in real harness children, under a step budget (a
 // wrapper canvas makes progress = steps / budget and stops after it), so the loss curve cannot
 // depend on the clock: the same commit and seed must give the same curve and val_bpb, bit for bit.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs"
+import { copyFileSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
