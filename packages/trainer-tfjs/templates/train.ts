@@ -10,7 +10,7 @@ const ASPECT_RATIO = 32 // model_dim = DEPTH * ASPECT_RATIO, rounded up to a mul
 const HEAD_DIM = 32
 const WINDOW_PATTERN = "L" // per layer, repeated: S = half context, L = full; the last layer is L
 const TOTAL_BATCH_SIZE = 2 ** 11 // tokens per optimizer step
-const DEVICE_BATCH_SIZE = 8 // rows per micro-batch (gradient accumulation fills the rest)
+const DEVICE_BATCH_SIZE = 8 // rows per micro-batch (gradient accumulation fills the rest; reduce if out of memory)
 const EMBEDDING_LR = 0.6 // AdamW, token and value embeddings
 const UNEMBEDDING_LR = 0.004 // AdamW, lm_head
 const MATRIX_LR = 0.04 // Muon, every 2-D matrix in the blocks
