@@ -9,6 +9,8 @@ export interface LocalModelOptions extends Omit<ResearchOptions, "dir" | "model"
   readonly baseURL?: string
   /** The model name as the server knows it. Default: LOCAL_MODEL, else qwen2.5-coder. */
   readonly model?: string
+  /** The server's context size. Default: OLLAMA_CONTEXT_LENGTH, else Ollama's default of 4096. */
+  readonly contextTokens?: number
 }
 
 export const researchWithLocalModel = (dir: string, overrides: LocalModelOptions = {}): Promise<Summary> => {
@@ -16,6 +18,8 @@ export const researchWithLocalModel = (dir: string, overrides: LocalModelOptions
     // Ollama's default; vLLM serves on :8000/v1, llama-server on :8080/v1.
     baseURL = process.env.OPENAI_BASE_URL ?? "http://localhost:11434/v1",
     model = process.env.LOCAL_MODEL ?? "qwen2.5-coder",
+    // A prompt near it warns: Ollama cuts a longer one silently (start it with OLLAMA_CONTEXT_LENGTH=32768).
+    contextTokens = Number(process.env.OLLAMA_CONTEXT_LENGTH ?? 4096),
     ...options
   } = overrides
   return runResearch({
@@ -26,6 +30,7 @@ export const researchWithLocalModel = (dir: string, overrides: LocalModelOptions
       baseURL,
       model,
       temperature: 0.3,
+      contextTokens,
       // Local models can be slow on a CPU: give each turn time, and fewer turns per proposal.
       timeoutMs: 600_000,
       maxTurns: 8,

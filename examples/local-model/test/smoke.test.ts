@@ -62,15 +62,22 @@ afterEach(() => {
   }
 })
 
-const run = async (proposalBpb: number) => {
+const calls = [
+  { id: "call_1", name: "replace", arguments: { path: "train.ts", old: OLD, new: NEW } },
+  { id: "call_2", name: "finish", arguments: { description: DESCRIPTION } }
+]
+
+/** The same calls as qwen2.5-coder on Ollama writes them: JSON in <tool_call> tags in the content, no tool_calls. */
+const textCompletion = (model: string) => {
+  const reply = completion(model, [])
+  const content = calls.map((call) => `<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n</tool_call>`).join("\n")
+  return { ...reply, choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }] }
+}
+
+const run = async (proposalBpb: number, asText = false) => {
   const { dir } = initWorkspace(join(mkdtempSync(join(tmpdir(), "example-local-model-")), "ws"))
   // One proposal: replace a hyper-parameter line of the canvas, then finish.
-  server.script.push({
-    body: completion(MODEL, [
-      { id: "call_1", name: "replace", arguments: { path: "train.ts", old: OLD, new: NEW } },
-      { id: "call_2", name: "finish", arguments: { description: DESCRIPTION } }
-    ])
-  })
+  server.script.push({ body: asText ? textCompletion(MODEL) : completion(MODEL, calls) })
   const trainer = ScriptedTrainer.make([2.5, proposalBpb]) // TEST DOUBLE: scripted val_bpb, baseline then the proposal
   const summary = await researchWithLocalModel(dir, {
     trainer: trainer.layer,
@@ -117,5 +124,12 @@ it("discards a proposal from the local model that raises val_bpb", async () => {
   // The workspace is back on the baseline's canvas.
   expect(canvasAt("HEAD")).toContain(OLD)
   expect(summary.bestCommit.slice(0, 7)).toBe(records[0]!.commit.slice(0, 7))
+  expectLocalRequest()
+})
+
+it("runs tool calls the local model wrote as text", async () => {
+  const { summary, records } = await run(2.45, true)
+  expect(summary).toMatchObject({ experiments: 2, kept: 1 })
+  expect(records[1]).toMatchObject({ description: DESCRIPTION, status: "keep" })
   expectLocalRequest()
 })

@@ -1,34 +1,35 @@
-// Claude as the researcher: the Messages API with the replace/view/finish tools. The system
-// prompt, the tools and program.md + canvas are marked for prompt caching, as is the growing
-// conversation, so each tool turn re-reads them at the cache price.
+// Claude as the researcher: the Messages API wire format for the core LLM driver. The
+// assistant's content goes back exactly as received (thinking and redacted_thinking blocks
+// included: a Claude 5.x model thinks by default and refuses a conversation that drops them).
+// The system prompt, tools, program.md + canvas and the growing conversation are marked for
+// prompt caching, so each tool turn re-reads them at the cache price.
 import Anthropic from "@anthropic-ai/sdk"
 import {
   Agent,
-  type AgentError,
   ConfigError,
   decodeAgentConfig,
   decodeOrGarbage,
   defaultRetryPolicy,
-  type ModelTurn,
-  priceFor,
-  type ProposalContext,
-  renderContext,
-  runConversation,
+  loadApiKey,
+  makeLlmAgent,
+  type ModelPrice,
+  readSetting,
+  resolvePrice,
   sdkCall,
   sdkClientOptions,
   sdkErrorHandling,
+  type StopKind,
   systemPrompt,
   toolDefinitions,
-  type TurnReply,
-  withSdkRetries
+  type WireFormat
 } from "@autoresearch/core"
-import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Effect, Layer, Option, Redacted, Schema } from "effect"
 import { AnthropicAgentConfig, type AnthropicAgentConfigInput } from "./config.js"
+import { deprecatedClaudeModels } from "./models.js"
 import { anthropicPrices } from "./prices.js"
 
-const cache = { type: "ephemeral" } as const
-
-// Only the parts of a response we use, decoded: anything else is a garbage response.
+// Only the parts of a response we read, decoded: anything else is a garbage response. The
+// blocks themselves go back into the conversation untouched.
 const ResponseBlock = Schema.Union(
   Schema.Struct({ type: Schema.Literal("text"), text: Schema.String }),
   Schema.Struct({ type: Schema.Literal("tool_use"), id: Schema.String, name: Schema.String, input: Schema.Unknown }),
@@ -37,27 +38,30 @@ const ResponseBlock = Schema.Union(
 const MessageResponse = Schema.Struct({
   content: Schema.Array(ResponseBlock),
   stop_reason: Schema.optional(Schema.NullOr(Schema.String)),
-  usage: Schema.Struct({
-    input_tokens: Schema.Number,
-    output_tokens: Schema.Number,
-    cache_creation_input_tokens: Schema.optional(Schema.NullOr(Schema.Number)),
-    cache_read_input_tokens: Schema.optional(Schema.NullOr(Schema.Number))
-  })
+  stop_details: Schema.optional(Schema.NullOr(Schema.Struct({ explanation: Schema.optional(Schema.NullOr(Schema.String)) }))),
+  usage: Schema.optional(
+    Schema.NullOr(
+      Schema.Struct({
+        input_tokens: Schema.Number,
+        output_tokens: Schema.Number,
+        cache_creation_input_tokens: Schema.optional(Schema.NullOr(Schema.Number)),
+        cache_read_input_tokens: Schema.optional(Schema.NullOr(Schema.Number))
+      })
+    )
+  )
 })
 const decodeResponse = decodeOrGarbage(MessageResponse)
 
 // How a failed call reads: the Messages API's own message comes as `apiMessage`.
 const errors = sdkErrorHandling(Anthropic, { apiMessage: (error) => error.apiMessage || undefined })
 
-const toParam = (block: typeof ResponseBlock.Type): Array<Anthropic.ContentBlockParam> =>
-  block.type === "text" && "text" in block
-    ? [{ type: "text", text: block.text }]
-    : block.type === "tool_use" && "id" in block
-      ? [{ type: "tool_use", id: block.id, name: block.name, input: block.input }]
-      : []
+const stopKinds: Record<string, StopKind> = { tool_use: "tool_use", max_tokens: "max_tokens", refusal: "refusal" }
 
-/** The conversation so far with a cache breakpoint on the newest block. */
-const withCacheBreakpoint = (messages: ReadonlyArray<Anthropic.MessageParam>): Array<Anthropic.MessageParam> =>
+/** The conversation with a cache breakpoint on the newest block. */
+const withCacheBreakpoint = (
+  messages: ReadonlyArray<Anthropic.MessageParam>,
+  cache: Anthropic.CacheControlEphemeral
+): Array<Anthropic.MessageParam> =>
   messages.map((message, index) => {
     if (index !== messages.length - 1 || typeof message.content === "string" || message.content.length === 0) return message
     const blocks = [...message.content]
@@ -65,38 +69,49 @@ const withCacheBreakpoint = (messages: ReadonlyArray<Anthropic.MessageParam>): A
     return { ...message, content: blocks } as Anthropic.MessageParam
   })
 
-const resolveKey = (configured: Redacted.Redacted<string> | undefined) =>
-  configured !== undefined
-    ? Effect.succeed(configured)
-    : Config.option(Config.redacted("ANTHROPIC_API_KEY")).pipe(
-        Effect.orElseSucceed(() => Option.none<Redacted.Redacted<string>>()),
-        Effect.flatMap(
-          Option.match({
-            onNone: () =>
-              Effect.fail(
-                new ConfigError({
-                  message: "no Anthropic API key",
-                  hint: "set ANTHROPIC_API_KEY or pass apiKey to AnthropicAgent.layer"
-                })
-              ),
-            onSome: Effect.succeed
-          })
-        )
+/** temperature is refused (400) by the current API: say so at once rather than on the first request. */
+const refuseTemperature = (input: unknown): Effect.Effect<void, ConfigError> =>
+  typeof input === "object" && input !== null && "temperature" in input
+    ? Effect.fail(
+        new ConfigError({
+          message: "invalid AnthropicAgent configuration: temperature is refused by current Claude models (the API answers 400); remove it"
+        })
       )
+    : Effect.void
+
+/** A 1-hour cache write costs more: the price the run is billed at. */
+const billedPrice = (price: ModelPrice | undefined, ttl: "5m" | "1h"): ModelPrice | undefined =>
+  price === undefined || ttl === "5m" ? price : { ...price, cacheWritePerMTok: price.cacheWrite1hPerMTok ?? 2 * price.inputPerMTok }
 
 /** Builds the Claude agent from a plain configuration object. */
 const make = (input: AnthropicAgentConfigInput = {}): Effect.Effect<Agent["Type"], ConfigError> =>
   Effect.gen(function* () {
+    yield* refuseTemperature(input)
     const config = yield* decodeAgentConfig(AnthropicAgentConfig, "AnthropicAgent", input)
-    const apiKey = yield* resolveKey(config.apiKey)
+    const apiKey = yield* loadApiKey({
+      configured: config.apiKey,
+      variable: "ANTHROPIC_API_KEY",
+      provider: "Anthropic",
+      hint: "set ANTHROPIC_API_KEY or pass apiKey to AnthropicAgent.layer"
+    })
+    const baseURL = config.baseURL ?? Option.getOrElse(yield* readSetting("ANTHROPIC_BASE_URL"), () => "https://api.anthropic.com")
+    const retiring = deprecatedClaudeModels[config.model]
+    if (retiring !== undefined) {
+      yield* Effect.logWarning(`anthropic: the model ${config.model} is deprecated and reaches end of life on ${retiring}; choose a current one with --model (default claude-sonnet-5-5)`)
+    }
+    const price = billedPrice(
+      yield* resolvePrice({ provider: "anthropic", model: config.model, table: { ...anthropicPrices, ...config.prices }, costCapped: config.costCapped ?? false }),
+      config.cacheTtl
+    )
+    const key = Redacted.value(apiKey)
     const client = new Anthropic({
-      apiKey: Redacted.value(apiKey),
-      ...(config.baseURL !== undefined ? { baseURL: config.baseURL } : {}),
+      apiKey: key,
+      baseURL,
+      // x-api-key instead of the SDK's Authorization: Bearer (a null removes a header).
+      ...(config.authHeader === "x-api-key" ? { defaultHeaders: { authorization: null, "x-api-key": key } } : {}),
       ...sdkClientOptions(config.timeoutMs)
     })
-    const policy = { ...defaultRetryPolicy, ...config.retry }
-    const price = priceFor({ ...anthropicPrices, ...config.prices }, config.model)
-    if (price === undefined) yield* Effect.logWarning(`anthropic: no price for model ${config.model}; its spend counts as $0 (set prices)`)
+    const cache: Anthropic.CacheControlEphemeral = config.cacheTtl === "1h" ? { type: "ephemeral", ttl: "1h" } : { type: "ephemeral" }
     const tools: Array<Anthropic.Tool> = toolDefinitions.map((tool, index) => ({
       name: tool.name,
       description: tool.description,
@@ -104,72 +119,80 @@ const make = (input: AnthropicAgentConfigInput = {}): Effect.Effect<Agent["Type"
       ...(index === toolDefinitions.length - 1 ? { cache_control: cache } : {})
     }))
 
-    const call = (messages: ReadonlyArray<Anthropic.MessageParam>, signal: AbortSignal | undefined) =>
-      sdkCall(
-        (abort) =>
-          client.messages.create(
-            {
-              model: config.model,
-              max_tokens: config.maxTokens,
-              ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-              system: [{ type: "text", text: systemPrompt, cache_control: cache }],
-              tools,
-              messages: withCacheBreakpoint(messages)
-            },
-            { signal: abort }
-          ),
-        signal
-      ).pipe(Effect.flatMap(decodeResponse))
-
-    const propose = (ctx: ProposalContext) => {
-      const context = renderContext(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
-      const messages: Array<Anthropic.MessageParam> = [
+    const wire: WireFormat<Anthropic.MessageParam> = {
+      open: (context) => [
         { role: "user", content: [{ type: "text", text: context.stable, cache_control: cache }, { type: "text", text: context.dynamic }] }
-      ]
-      const turn = (reply: TurnReply | undefined): Effect.Effect<ModelTurn, AgentError> => {
-        if (reply !== undefined) {
-          const content: Array<Anthropic.ContentBlockParam> = reply.toolResults.map((result) => ({
-            type: "tool_result",
-            tool_use_id: result.callId,
-            content: result.output,
-            is_error: result.isError
-          }))
-          if (reply.note !== undefined) content.push({ type: "text", text: reply.note })
-          messages.push({ role: "user", content })
-        }
-        return withSdkRetries(call(messages, ctx.signal), { policy, errors, label: `anthropic ${config.model}`, secrets: [apiKey] }).pipe(
-          Effect.map((response): ModelTurn => {
-            messages.push({ role: "assistant", content: response.content.flatMap(toParam) })
+      ],
+      answer: (reply) => {
+        const content: Array<Anthropic.ContentBlockParam> = reply.toolResults.map((result) => ({
+          type: "tool_result",
+          tool_use_id: result.callId,
+          content: result.output,
+          is_error: result.isError
+        }))
+        if (reply.note !== undefined) content.push({ type: "text", text: reply.note })
+        return [{ role: "user", content }]
+      },
+      send: (messages, request) =>
+        sdkCall(
+          (signal) =>
+            // client.post rather than messages.create: create() writes a deprecation warning to
+            // the console on every request; ours is logged once, when the agent is built.
+            client.post<unknown>("/v1/messages", {
+              body: {
+                model: config.model,
+                max_tokens: request.maxTokens,
+                system: [{ type: "text", text: systemPrompt, cache_control: cache }],
+                tools,
+                messages: withCacheBreakpoint(messages, cache),
+                ...(config.thinking !== undefined ? { thinking: { type: config.thinking } } : {}),
+                ...(config.effort !== undefined ? { output_config: { effort: config.effort } } : {})
+              } satisfies Anthropic.MessageCreateParamsNonStreaming,
+              signal
+            }),
+          request.signal
+        ).pipe(
+          Effect.flatMap((raw) => Effect.map(decodeResponse(raw), (response) => ({ raw: raw as { content: Array<Anthropic.ContentBlockParam> }, response }))),
+          Effect.map(({ raw, response }) => {
+            const text = response.content.flatMap((block) => (block.type === "text" && "text" in block ? [block.text] : [])).join("\n")
+            const usage = response.usage ?? undefined
             return {
-              text: response.content.flatMap((block) => (block.type === "text" && "text" in block ? [block.text] : [])).join("\n"),
+              text,
               toolCalls: response.content.flatMap((block) =>
                 block.type === "tool_use" && "id" in block ? [{ id: block.id, name: block.name, input: block.input }] : []
               ),
-              usage: {
-                inputTokens: response.usage.input_tokens,
-                outputTokens: response.usage.output_tokens,
-                cacheWriteTokens: response.usage.cache_creation_input_tokens ?? 0,
-                cacheReadTokens: response.usage.cache_read_input_tokens ?? 0
-              },
-              ...(response.stop_reason ? { stopReason: response.stop_reason } : {})
+              usage:
+                usage === undefined
+                  ? undefined
+                  : {
+                      inputTokens: usage.input_tokens,
+                      outputTokens: usage.output_tokens,
+                      cacheWriteTokens: usage.cache_creation_input_tokens ?? 0,
+                      cacheReadTokens: usage.cache_read_input_tokens ?? 0
+                    },
+              stop: stopKinds[response.stop_reason ?? ""] ?? "end",
+              ...(response.stop_reason ? { stopReason: response.stop_reason } : {}),
+              ...(response.stop_reason === "refusal" ? { refusal: response.stop_details?.explanation ?? text } : {}),
+              // The raw blocks, exactly as received: thinking signatures must not change.
+              echo: [{ role: "assistant" as const, content: raw.content }]
             }
           })
         )
-      }
-      return runConversation({
-        agent: "anthropic",
-        model: config.model,
-        ctx,
-        system: systemPrompt,
-        context,
-        maxTurns: config.maxTurns,
-        price,
-        secrets: [apiKey],
-        turn
-      })
     }
 
-    return { name: `anthropic:${config.model}`, propose }
+    return makeLlmAgent({
+      provider: "anthropic",
+      model: config.model,
+      wire,
+      errors,
+      policy: { ...defaultRetryPolicy, ...config.retry },
+      maxTokens: config.maxTokens,
+      maxTokensCeiling: Math.max(config.maxTokens, config.maxTokensCeiling),
+      maxTurns: config.maxTurns,
+      price,
+      secrets: [apiKey],
+      ...(config.historyRows !== undefined ? { historyRows: config.historyRows } : {})
+    })
   })
 
 /** Claude as the research agent. */

@@ -9,7 +9,7 @@ export const message = (content: Array<Record<string, unknown>>, stopReason = "t
   id: `msg_${Math.random().toString(36).slice(2)}`,
   type: "message",
   role: "assistant",
-  model: "claude-sonnet-4-5",
+  model: "claude-sonnet-5-5",
   content,
   stop_reason: stopReason,
   stop_sequence: null,

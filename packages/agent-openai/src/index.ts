@@ -1,3 +1,3 @@
 export { OpenAIAgent } from "./openai-agent.js"
-export { ApiKey, OpenAIAgentConfig, type OpenAIAgentConfigInput } from "./config.js"
+export { ApiKey, defaultOpenAIModel, OpenAIAgentConfig, type OpenAIAgentConfigInput } from "./config.js"
 export { openaiPrices } from "./prices.js"

@@ -1,57 +1,26 @@
 // An OpenAI model, or any OpenAI-compatible server (Ollama, vLLM, llama.cpp), as the
-// researcher: Chat Completions with the replace/view/finish tools as functions. OpenAI caches
-// long prompt prefixes by itself, so the stable parts (system prompt, program.md, canvas) come first.
+// researcher: the core LLM driver with the Responses API (OpenAI itself) or Chat Completions
+// (OpenAI-compatible servers) as its wire format. OpenAI caches long prompt prefixes by itself,
+// so the stable parts (system prompt, program.md, canvas) come first.
 import {
   Agent,
-  type AgentError,
   ConfigError,
   decodeAgentConfig,
-  decodeOrGarbage,
   defaultRetryPolicy,
-  type ModelTurn,
-  priceFor,
-  type ProposalContext,
-  renderContext,
-  runConversation,
-  sdkCall,
+  findApiKey,
+  makeLlmAgent,
+  readSetting,
+  resolvePrice,
   sdkClientOptions,
   sdkErrorHandling,
-  systemPrompt,
-  toolDefinitions,
-  type TurnReply,
-  withSdkRetries
+  type WireFormat
 } from "@autoresearch/core"
-import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import OpenAI from "openai"
+import { chatWire } from "./chat-wire.js"
 import { OpenAIAgentConfig, type OpenAIAgentConfigInput } from "./config.js"
 import { openaiPrices } from "./prices.js"
-
-// Only the parts of a response we use, decoded: anything else is a garbage response.
-const ToolCallWire = Schema.Struct({
-  id: Schema.optional(Schema.NullOr(Schema.String)),
-  function: Schema.Struct({ name: Schema.String, arguments: Schema.optional(Schema.NullOr(Schema.Unknown)) })
-})
-const CompletionResponse = Schema.Struct({
-  choices: Schema.NonEmptyArray(
-    Schema.Struct({
-      message: Schema.Struct({
-        content: Schema.optional(Schema.NullOr(Schema.String)),
-        tool_calls: Schema.optional(Schema.NullOr(Schema.Array(ToolCallWire)))
-      }),
-      finish_reason: Schema.optional(Schema.NullOr(Schema.String))
-    })
-  ),
-  usage: Schema.optional(
-    Schema.NullOr(
-      Schema.Struct({
-        prompt_tokens: Schema.Number,
-        completion_tokens: Schema.Number,
-        prompt_tokens_details: Schema.optional(Schema.NullOr(Schema.Struct({ cached_tokens: Schema.optional(Schema.NullOr(Schema.Number)) })))
-      })
-    )
-  )
-})
-const decodeResponse = decodeOrGarbage(CompletionResponse)
+import { responsesWire } from "./responses-wire.js"
 
 // How a failed call reads: the API's own message is in the error body; connection failures say so.
 const errors = sdkErrorHandling(OpenAI, {
@@ -62,19 +31,14 @@ const errors = sdkErrorHandling(OpenAI, {
   describeConnectionFailures: true
 })
 
-/** Arguments arrive as a JSON string; a few local servers send an object. Both go to the executor as sent. */
-const argumentsText = (args: unknown) => (typeof args === "string" ? args : JSON.stringify(args ?? {}))
-
-const resolveEnv = (name: string) =>
-  Config.option(Config.redacted(name)).pipe(Effect.orElseSucceed(() => Option.none<Redacted.Redacted<string>>()))
+const openaiURL = "https://api.openai.com/v1"
 
 /** Builds the OpenAI(-compatible) agent from a plain configuration object. */
 const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], ConfigError> =>
   Effect.gen(function* () {
     const config = yield* decodeAgentConfig(OpenAIAgentConfig, "OpenAIAgent", input)
-    const baseURL = config.baseURL ?? Option.getOrUndefined(Option.map(yield* resolveEnv("OPENAI_BASE_URL"), Redacted.value))
-    const envKey = yield* resolveEnv("OPENAI_API_KEY")
-    const apiKey = config.apiKey ?? Option.getOrUndefined(envKey)
+    const baseURL = config.baseURL ?? Option.getOrUndefined(yield* readSetting("OPENAI_BASE_URL"))
+    const apiKey = yield* findApiKey({ configured: config.apiKey, variable: "OPENAI_API_KEY" })
     if (apiKey === undefined && baseURL === undefined) {
       return yield* Effect.fail(
         new ConfigError({
@@ -83,100 +47,58 @@ const make = (input: OpenAIAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
         })
       )
     }
+    const local = baseURL !== undefined
+    const api = config.api ?? (local ? "chat" : "responses")
+    if (api === "responses" && config.temperature !== undefined) {
+      return yield* Effect.fail(
+        new ConfigError({ message: "invalid OpenAIAgent configuration: temperature is refused by reasoning models on the Responses API; remove it, or use api: \"chat\"" })
+      )
+    }
     const secrets = apiKey === undefined ? [] : [apiKey]
     const client = new OpenAI({
       // Local servers ignore the key, but the SDK insists on one.
       apiKey: apiKey === undefined ? "local-server" : Redacted.value(apiKey),
-      ...(baseURL !== undefined ? { baseURL } : {}),
+      // Always explicit, so the SDK reads nothing from process.env behind the configuration's back.
+      baseURL: baseURL ?? openaiURL,
+      organization: null,
+      project: null,
       ...sdkClientOptions(config.timeoutMs)
     })
-    const policy = { ...defaultRetryPolicy, ...config.retry }
-    const maxTokensField = config.maxTokensField ?? (baseURL === undefined ? "max_completion_tokens" : "max_tokens")
-    const price = priceFor({ ...openaiPrices, ...config.prices }, config.model)
-    if (price === undefined) {
-      yield* (baseURL === undefined ? Effect.logWarning : Effect.logDebug)(
-        `openai: no price for model ${config.model}; its spend counts as $0 (set prices)`
-      )
-    }
-    const tools: Array<OpenAI.Chat.ChatCompletionFunctionTool> = toolDefinitions.map((tool) => ({
-      type: "function",
-      function: { name: tool.name, description: tool.description, parameters: tool.parameters as unknown as Record<string, unknown> }
-    }))
-    const label = `openai ${config.model}`
-
-    const call = (messages: ReadonlyArray<OpenAI.Chat.ChatCompletionMessageParam>, signal: AbortSignal | undefined) =>
-      sdkCall(
-        (abort) =>
-          client.chat.completions.create(
-            {
-              model: config.model,
-              messages: [...messages],
-              tools,
-              tool_choice: "auto",
-              [maxTokensField]: config.maxTokens,
-              ...(config.temperature !== undefined ? { temperature: config.temperature } : {})
-            },
-            { signal: abort }
-          ),
-        signal
-      ).pipe(Effect.flatMap(decodeResponse))
-
-    const propose = (ctx: ProposalContext) => {
-      const context = renderContext(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
-      const messages: Array<OpenAI.Chat.ChatCompletionMessageParam> = [
-        { role: "system", content: systemPrompt },
-        { role: "user", content: `${context.stable}\n\n${context.dynamic}` }
-      ]
-      let callCount = 0
-      const turn = (reply: TurnReply | undefined): Effect.Effect<ModelTurn, AgentError> => {
-        if (reply !== undefined) {
-          for (const result of reply.toolResults) messages.push({ role: "tool", tool_call_id: result.callId, content: result.output })
-          if (reply.note !== undefined) messages.push({ role: "user", content: reply.note })
-        }
-        return withSdkRetries(call(messages, ctx.signal), { policy, errors, label, secrets }).pipe(
-          Effect.map((response): ModelTurn => {
-            const choice = response.choices[0]
-            const toolCalls = (choice.message.tool_calls ?? []).map((wire) => ({
-              id: wire.id ?? `call_${++callCount}`,
-              name: wire.function.name,
-              input: argumentsText(wire.function.arguments)
-            }))
-            messages.push({
-              role: "assistant",
-              content: choice.message.content ?? null,
-              ...(toolCalls.length > 0
-                ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.input } })) }
-                : {})
-            })
-            const cached = response.usage?.prompt_tokens_details?.cached_tokens ?? 0
-            return {
-              text: choice.message.content ?? "",
-              toolCalls,
-              usage: {
-                inputTokens: (response.usage?.prompt_tokens ?? 0) - cached,
-                outputTokens: response.usage?.completion_tokens ?? 0,
-                cacheWriteTokens: 0,
-                cacheReadTokens: cached
-              },
-              ...(choice.finish_reason ? { stopReason: choice.finish_reason } : {})
-            }
-          })
-        )
-      }
-      return runConversation({
-        agent: "openai",
+    const price = yield* resolvePrice({
+      provider: "openai",
+      model: config.model,
+      table: { ...openaiPrices, ...config.prices },
+      costCapped: config.costCapped ?? false,
+      local
+    })
+    const effort = config.reasoningEffort !== undefined ? { reasoningEffort: config.reasoningEffort } : {}
+    const agent = <Message>(wire: WireFormat<Message>) =>
+      makeLlmAgent({
+        provider: "openai",
         model: config.model,
-        ctx,
-        system: systemPrompt,
-        context,
+        wire,
+        errors,
+        policy: { ...defaultRetryPolicy, ...config.retry },
+        maxTokens: config.maxTokens,
+        maxTokensCeiling: Math.max(config.maxTokens, config.maxTokensCeiling),
         maxTurns: config.maxTurns,
         price,
         secrets,
-        turn
+        ...(config.contextTokens !== undefined ? { contextTokens: config.contextTokens } : {}),
+        ...(config.historyRows !== undefined ? { historyRows: config.historyRows } : {})
       })
-    }
-
-    return { name: `openai:${config.model}`, propose }
+    return api === "responses"
+      ? agent(responsesWire({ client, model: config.model, ...effort }))
+      : agent(
+          chatWire({
+            client,
+            model: config.model,
+            maxTokensField: config.maxTokensField ?? (local ? "max_tokens" : "max_completion_tokens"),
+            textToolCalls: config.textToolCalls,
+            ...effort,
+            ...(config.temperature !== undefined ? { temperature: config.temperature } : {})
+          })
+        )
   })
 
 /** An OpenAI or OpenAI-compatible (Ollama, vLLM, llama.cpp) model as the research agent. */

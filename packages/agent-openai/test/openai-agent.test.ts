@@ -35,7 +35,7 @@ const propose = (config: Partial<Parameters<typeof OpenAIAgent.layer>[0]> = {}) 
       apiKey: KEY,
       baseURL: `${server.url}/v1`,
       model: "gpt-test-1",
-      prices: { "gpt-test": price },
+      prices: { "gpt-test-1": price },
       retry: { initialDelayMs: 5, maxDelayMs: 2_000, maxRetries: 2 },
       ...config
     })

@@ -19,7 +19,7 @@ import { GitWorkspace } from "@autoresearch/git"
 import { loadPrepared, profiles } from "@autoresearch/prepare"
 import { TfjsTrainer } from "@autoresearch/trainer-tfjs"
 import { Effect, type Layer } from "effect"
-import { agentLayer, chooseAgent, type AgentChoice } from "./agent-selection.js"
+import { agentLayer, chooseAgent, type AgentChoice, type AgentSelection } from "./agent-selection.js"
 import { eventLogWriter, eventsFile } from "./events/event-log.js"
 import { existsSync } from "node:fs"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, readWorkspaceProfile, type WorkspaceProfile } from "./workspace/workspace.js"
@@ -37,6 +37,10 @@ export interface ResearchOptions extends Partial<LoopConfigInput> {
   readonly agent?: AgentChoice | Layer.Layer<Agent, unknown>
   /** The model of an LLM agent chosen by name. */
   readonly model?: string
+  /** The OpenAI agent's wire format, its reasoning effort, Claude's effort and thinking (see docs/agents.md). */
+  readonly openaiApi?: AgentSelection["openaiApi"]
+  readonly effort?: AgentSelection["effort"]
+  readonly thinking?: AgentSelection["thinking"]
   readonly trainer?: Layer.Layer<Trainer, unknown>
   readonly store?: Layer.Layer<Store, unknown>
   readonly workspace?: Layer.Layer<Workspace, unknown>
@@ -91,7 +95,7 @@ export const runResearch = async (options: ResearchOptions = {}): Promise<Summar
   const resolved = resolveResearch(options)
   const { dir, tag, budgetSeconds, profile } = resolved
   const {
-    dir: _dir, tag: _tag, budgetSeconds: _budget, maxHours, agent, model, trainer, store, workspace,
+    dir: _dir, tag: _tag, budgetSeconds: _budget, maxHours, agent, model, openaiApi, effort, thinking, trainer, store, workspace,
     onEvent, eventsLog, signal, killSignal, env: _env, ...loop
   } = options
   const maxDurationSeconds = loop.maxDurationSeconds ?? (maxHours !== undefined ? maxHours * 3600 : undefined)
@@ -114,7 +118,18 @@ export const runResearch = async (options: ResearchOptions = {}): Promise<Summar
     tag,
     budgetSeconds,
     ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}),
-    agent: typeof agent === "object" ? agent : agentLayer(chooseAgent(agent, options.env), model !== undefined ? { model } : {}),
+    agent:
+      typeof agent === "object"
+        ? agent
+        : agentLayer(chooseAgent(agent, options.env), {
+            ...(model !== undefined ? { model } : {}),
+            ...(options.env !== undefined ? { env: options.env } : {}),
+            ...(openaiApi !== undefined ? { openaiApi } : {}),
+            ...(effort !== undefined ? { effort } : {}),
+            ...(thinking !== undefined ? { thinking } : {}),
+            costCapped: loop.maxCostUsd !== undefined,
+            experimentSeconds: budgetSeconds
+          }),
     trainer: trainer ?? TfjsTrainer.layer(),
     store: store ?? ResultsStore.layer({ dir: runDir }),
     workspace: workspace ?? GitWorkspace.layer({ dir, editable: [CANVAS_FILE] }),

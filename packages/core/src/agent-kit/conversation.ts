@@ -16,6 +16,10 @@ export interface ModelTurn {
   readonly toolCalls: ReadonlyArray<ToolCall>
   readonly usage: TokenUsage
   readonly stopReason?: string
+  /** The server reported no usage for (part of) this turn: the proposal's cost is unknown. */
+  readonly usageUnknown?: boolean
+  /** Set when the turn ends the proposal without a result (a refusal, a reply cut off): why. */
+  readonly failure?: string
 }
 
 /** What goes back to the model before its next turn: tool results and/or a user note. */
@@ -32,7 +36,7 @@ export interface ConversationOptions {
   readonly context: RenderedContext
   /** Model turns allowed for one proposal. */
   readonly maxTurns: number
-  /** The model's price; undefined counts the spend as 0 (a local model, or no entry). */
+  /** The model's price; undefined: unknown (a local model, or no entry), counted as 0 and saved as null. */
   readonly price: ModelPrice | undefined
   /** Values that must never reach a transcript. */
   readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
@@ -60,6 +64,8 @@ export const runConversation = (options: ConversationOptions): Effect.Effect<Pro
     const startedAt = new Date().toISOString()
     let usage = emptyUsage
     const cost = () => (options.price === undefined ? 0 : costOf(usage, options.price))
+    let usageKnown = true
+    const knownCost = () => (options.price === undefined || !usageKnown ? null : cost())
 
     const save = (outcome: unknown) =>
       saveTranscript(
@@ -72,7 +78,7 @@ export const runConversation = (options: ConversationOptions): Effect.Effect<Pro
           startedAt,
           finishedAt: new Date().toISOString(),
           usage,
-          costUsd: cost(),
+          costUsd: knownCost(),
           outcome,
           system: options.system,
           context: options.context,
@@ -86,6 +92,11 @@ export const runConversation = (options: ConversationOptions): Effect.Effect<Pro
       for (let turnIndex = 0; turnIndex < options.maxTurns; turnIndex++) {
         const turn = yield* options.turn(reply)
         usage = addUsage(usage, turn.usage)
+        if (turn.usageUnknown) usageKnown = false
+        if (turn.failure !== undefined) {
+          turns.push({ text: turn.text, toolCalls: [], results: [], usage: turn.usage, ...(turn.stopReason !== undefined ? { stopReason: turn.stopReason } : {}) })
+          return yield* Effect.fail(new AgentError({ message: turn.failure, retryable: false }))
+        }
         const results: Array<ToolResult> = []
         let finished: string | undefined
         for (const call of turn.toolCalls) {

@@ -9,12 +9,14 @@ export const ModelPrice = Schema.Struct({
   outputPerMTok: Schema.Number.pipe(Schema.nonNegative()),
   /** Dollars per million tokens written to the prompt cache (default: the input price). */
   cacheWritePerMTok: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
+  /** Dollars per million tokens written to a 1-hour prompt cache (Anthropic; default: twice the input price). */
+  cacheWrite1hPerMTok: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
   /** Dollars per million tokens read from the prompt cache (default: the input price). */
   cacheReadPerMTok: Schema.optional(Schema.Number.pipe(Schema.nonNegative()))
 })
 export type ModelPrice = typeof ModelPrice.Type
 
-/** Prices by model name; a name also prices every model it is a prefix of (dated snapshots). */
+/** Prices by model name; a name also prices its dated snapshots (claude-opus-4-20250514, gpt-5.4-mini-2026-03-17). */
 export const PriceTable = Schema.Record({ key: Schema.String, value: ModelPrice })
 export type PriceTable = typeof PriceTable.Type
 
@@ -35,13 +37,15 @@ export const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
   cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens
 })
 
-/** The price of `model`: an exact entry, else the longest entry that is a prefix of it. */
+// A dated snapshot's suffix: -20250514 or -2026-03-17. Nothing looser: gpt-5 must not price
+// gpt-5.4, nor claude-opus-4 price claude-opus-4-8 (a wrong price is worse than none).
+const dateSuffix = /^-\d{4}-?\d{2}-?\d{2}$/
+
+/** The price of `model`: an exact entry, else the entry it is a dated snapshot of; undefined is unknown. */
 export const priceFor = (table: PriceTable, model: string): ModelPrice | undefined => {
   if (table[model] !== undefined) return table[model]
-  const prefix = Object.keys(table)
-    .filter((name) => model.startsWith(name))
-    .sort((a, b) => b.length - a.length)[0]
-  return prefix === undefined ? undefined : table[prefix]
+  const base = Object.keys(table).find((name) => model.startsWith(name) && dateSuffix.test(model.slice(name.length)))
+  return base === undefined ? undefined : table[base]
 }
 
 /** Dollars for `usage` at `price`. */

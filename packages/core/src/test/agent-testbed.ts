@@ -1,7 +1,7 @@
 // TEST DOUBLE. The scaffolding of an agent adapter's tests (against a ScriptedHttpServer): a
 // fresh proposal context over one canvas per proposal, every log line and error captured, and
 // the transcripts written, so a test can check that a planted API key leaks into none of them.
-import { Effect, type Layer, Logger, LogLevel } from "effect"
+import { Effect, Layer, Logger, LogLevel } from "effect"
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -29,8 +29,16 @@ export const makeAgentTestbed = (options: AgentTestbedOptions) => {
     transcriptDir
   })
 
+  /** Every log line into `logs`, all levels. */
+  const logger = Layer.merge(
+    Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(JSON.stringify(message)))),
+    Logger.minimumLogLevel(LogLevel.All)
+  )
+
   return {
     logs,
+    logger,
+    context,
     transcriptDir,
     /** The text of every transcript written so far. */
     transcripts: () => readdirSync(transcriptDir).map((file) => readFileSync(join(transcriptDir, file), "utf8")),
@@ -38,8 +46,7 @@ export const makeAgentTestbed = (options: AgentTestbedOptions) => {
     propose: <E, R>(layer: Layer.Layer<Agent, E, R>) =>
       Effect.flatMap(Agent, (agent) => agent.propose(context())).pipe(
         Effect.provide(layer),
-        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(JSON.stringify(message))))),
-        Logger.withMinimumLogLevel(LogLevel.All),
+        Effect.provide(logger),
         Effect.tapError((error) => Effect.sync(() => logs.push(JSON.stringify(error), String(error))))
       )
   }

@@ -1,6 +1,7 @@
 // TEST DOUBLE. A local HTTP server that answers from a script of replies, so a provider's real
 // SDK is exercised over real HTTP. It records every request it receives. The replies' shapes
-// (a Messages API response, a chat completion, an API error) are the caller's.
+// (a Messages API response, a chat completion, an API error) are the caller's. With a
+// `handler` it is a stand-in that behaves: the handler answers whenever the script is empty.
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -31,16 +32,24 @@ export interface ScriptedHttpServer {
 /** What a request gets once the script is used up. */
 const scriptExhausted: ScriptedReply = { status: 500, body: { type: "error", error: { type: "api_error", message: "script exhausted" } } }
 
+export interface ScriptedServerOptions {
+  /** What a request gets once the script is used up (default a 500). */
+  readonly exhausted?: ScriptedReply
+  /** Answers a request when the script is empty (a stand-in's behaviour). */
+  readonly handler?: (request: RecordedRequest) => ScriptedReply
+}
+
 /** Starts a ScriptedHttpServer on a free port of 127.0.0.1. */
-export const startScriptedServer = async (options: { readonly exhausted?: ScriptedReply } = {}): Promise<ScriptedHttpServer> => {
+export const startScriptedServer = async (options: ScriptedServerOptions = {}): Promise<ScriptedHttpServer> => {
   const script: Array<ScriptedReply> = []
   const requests: Array<RecordedRequest> = []
   const server = createServer((req, res) => {
     let raw = ""
     req.on("data", (chunk) => (raw += chunk))
     req.on("end", () => {
-      requests.push({ path: req.url ?? "", headers: req.headers, body: raw ? JSON.parse(raw) : undefined })
-      const reply = script.shift() ?? options.exhausted ?? scriptExhausted
+      const request = { path: req.url ?? "", headers: req.headers, body: raw ? JSON.parse(raw) : undefined }
+      requests.push(request)
+      const reply = script.shift() ?? options.handler?.(request) ?? options.exhausted ?? scriptExhausted
       const send = () => {
         if (res.destroyed) return
         res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers })

@@ -1,5 +1,5 @@
 import type { ExperimentRecord, ResearchEvent } from "@autoresearch/core"
-import { agentChoices } from "../../agent-selection.js"
+import { agentChoices, efforts, openaiApis, thinkingModes } from "../../agent-selection.js"
 import { startDashboard } from "../../dashboard/server.js"
 import { summarize } from "../../results/summary.js"
 import { renderTotals, streamHeader, streamRow } from "../../results/table.js"
@@ -18,7 +18,10 @@ export const runCommand: Command = {
   options: {
     dir: { type: "string", short: "C", placeholder: "path", description: "the workspace (default: the current directory)" },
     agent: { type: "string", short: "a", placeholder: agentChoices.join("|"), description: "the researcher (default: claude with ANTHROPIC_API_KEY, openai with OPENAI_API_KEY/OPENAI_BASE_URL, else search)" },
-    model: { type: "string", short: "m", placeholder: "name", description: "the LLM agent's model" },
+    model: { type: "string", short: "m", placeholder: "name", description: "the LLM agent's model (default claude-sonnet-5-5, gpt-5.6-terra)" },
+    "openai-api": { type: "string", placeholder: openaiApis.join("|"), description: "the OpenAI wire format (default: responses for OpenAI, chat with OPENAI_BASE_URL)" },
+    effort: { type: "string", placeholder: "low|medium|high|xhigh|max", description: "the LLM's effort (Claude's effort, OpenAI's reasoning effort; default the model's)" },
+    thinking: { type: "string", placeholder: thinkingModes.join("|"), description: "Claude's thinking (default the model's: Claude 5.x thinks)" },
     tag: { type: "string", short: "t", placeholder: "tag", description: "names the run: branch autoresearch/<tag>, folder runs/<tag>; the same tag resumes (default: today, e.g. nov27)" },
     experiments: { type: "string", short: "n", placeholder: "n", description: "stop after n experiments in total for the tag (the baseline counts)" },
     hours: { type: "string", placeholder: "h", description: "stop starting experiments after this many hours" },
@@ -44,6 +47,9 @@ export const runCommand: Command = {
       env: io.env,
       ...defined("agent", choiceOption(values, "agent", agentChoices, cmd)),
       ...defined("model", stringOption(values, "model")),
+      ...defined("openaiApi", choiceOption(values, "openai-api", openaiApis, cmd)),
+      ...defined("effort", choiceOption(values, "effort", efforts, cmd)),
+      ...defined("thinking", choiceOption(values, "thinking", thinkingModes, cmd)),
       ...defined("tag", stringOption(values, "tag")),
       ...defined("maxExperiments", numberOption(values, "experiments", cmd, { integer: true, positive: true })),
       ...defined("maxHours", numberOption(values, "hours", cmd, { positive: true })),
