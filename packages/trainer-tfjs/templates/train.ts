@@ -207,7 +207,8 @@ export const countParams = (model: GPT) => allParams(model).reduce((n, p) => n +
  */
 export const flopsPerToken = (model: GPT) => {
   const { dim, windows, seqLen } = model.config
-  const blockWeights = model.blocks.reduce((n, b) => n + [b.wq, b.wk, b.wv, b.wo, b.fc, b.proj, ...(b.veGate ? [b.veGate] : [])].reduce((m, w) => m + w.size, 0), 0)
+  const weights = model.blocks.flatMap((b) => [b.wq, b.wk, b.wv, b.wo, b.fc, b.proj, ...(b.veGate ? [b.veGate] : [])])
+  const blockWeights = weights.reduce((n, w) => n + w.size, 0)
   const attentionFlops = windows.reduce((n, w) => n + 12 * dim * Math.min(w, seqLen), 0)
   return 6 * (blockWeights + model.lmHead.size) + attentionFlops
 }
