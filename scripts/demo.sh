@@ -30,4 +30,4 @@ autoresearch results --dir "$dir" --tag "$tag"
 echo
 autoresearch report --dir "$dir" --tag "$tag"
 echo
-echo "workspace: $dir   (follow a longer run live with: pnpm exec autoresearch dashboard --dir $dir)"
+echo "workspace: $dir   (follow a longer run live with: autoresearch dashboard --dir $dir)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the repo on a fresh machine: pnpm (via npm when absent), dependencies from the
-# lockfile, and the build. Safe to run again.
+# lockfile, the build, and the `autoresearch` command on the PATH. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v pnpm >/dev/null 2>&1; then
@@ -9,3 +9,4 @@ if ! command -v pnpm >/dev/null 2>&1; then
 fi
 pnpm install --frozen-lockfile
 pnpm build
+bash scripts/link-cli.sh

@@ -3,12 +3,14 @@
 // search agent, which needs no key at all. The LLM agents read their key and endpoint from the
 // same environment that chose them.
 import { AnthropicAgent, type AnthropicAgentConfigInput } from "@autoresearch/agent-anthropic"
+import { ClaudeCodeAgent } from "@autoresearch/agent-claude-code"
+import { CodexAgent } from "@autoresearch/agent-codex"
 import { OpenAIAgent } from "@autoresearch/agent-openai"
 import { SearchAgent } from "@autoresearch/agent-search"
 import type { Agent, ConfigError } from "@autoresearch/core"
 import { ConfigProvider, Layer } from "effect"
 
-export const agentChoices = ["claude", "openai", "search"] as const
+export const agentChoices = ["claude", "openai", "search", "claude-code", "codex"] as const
 export type AgentChoice = (typeof agentChoices)[number]
 
 /** --openai-api: the wire format of the OpenAI agent. */
@@ -70,6 +72,12 @@ export const agentLayer = (choice: AgentChoice, selection: AgentSelection = {}):
       )
     case "search":
       return SearchAgent.layer(selection.seed !== undefined ? { seed: selection.seed } : {})
+    // Coding agents: asked for by name only, never picked from the environment; they hand that
+    // environment to the CLI they start.
+    case "claude-code":
+      return ClaudeCodeAgent.layer({ ...common, ...(selection.env !== undefined ? { env: selection.env } : {}) })
+    case "codex":
+      return CodexAgent.layer({ ...common, ...(selection.env !== undefined ? { env: selection.env } : {}) })
   }
 }
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { chromium, type Browser } from "playwright-core"
 import { ScriptedAgent, ScriptedTrainer } from "@autoresearch/core/test"
 import { startDashboard } from "../src/dashboard/server.js"
-import { findChromium, headlessArgs } from "../src/report/chromium.js"
+import { findChromium, headlessArgs } from "./chromium.js"
 import { runResearch } from "../src/run-research.js"
 import { cli } from "./cli-helpers.js"
 

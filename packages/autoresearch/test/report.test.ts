@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, existsSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { inflateSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
 import { chartPoints, renderChartSvg } from "../src/report/chart.js"
-import { findChromium } from "../src/report/chromium.js"
 import { renderHtmlReport } from "../src/report/html.js"
 import { writeReport } from "../src/report/write-report.js"
 import { summarize } from "../src/results/summary.js"
@@ -60,20 +60,76 @@ describe("reports", () => {
     expect(html).toContain("loss is NaN")
   })
 
-  it("writes SVG, HTML and (with Chromium) a PNG", async () => {
+  it("writes SVG, HTML and a PNG with its text drawn, without a browser or system fonts", async () => {
     const outDir = mkdtempSync(join(tmpdir(), "ar-report-"))
-    const chromium = findChromium()
-    const files = await writeReport({ tag: "test", records: sampleRun, outDir, ...(chromium ? { chromium } : {}) })
+    // no browser on PATH and no fontconfig: the PNG must not depend on either
+    const saved = { PATH: process.env.PATH, FONTCONFIG_FILE: process.env.FONTCONFIG_FILE }
+    process.env.PATH = ""
+    process.env.FONTCONFIG_FILE = "/nonexistent"
+    const files = await writeReport({ tag: "test", records: sampleRun, outDir }).finally(() => Object.assign(process.env, saved))
     expect(files.points).toBe(4)
     expect(readFileSync(files.svg, "utf8")).toContain("<svg")
     expect(existsSync(files.html)).toBe(true)
-    if (chromium === undefined) {
-      console.warn("chromium not found: PNG rendering not exercised")
-      expect(files.pngSkipped).toMatch(/no Chromium found/)
-    } else {
-      const png = readFileSync(files.png!)
-      expect(png.subarray(1, 4).toString()).toBe("PNG")
-      expect(png.readUInt32BE(16)).toBe(1200) // IHDR width
-    }
+    expect(files.pngSkipped).toBeNull()
+    const png = readFileSync(files.png!)
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    expect(png.length).toBeGreaterThan(20_000)
+    const image = decodePng(png)
+    expect([image.width, image.height]).toEqual([1200, 600])
+    // the title (dark text centred at y≈28) and the y-axis labels are drawn: dark pixels there
+    expect(darkPixels(image, { x0: 300, x1: 900, y0: 10, y1: 36 })).toBeGreaterThan(500)
+    expect(darkPixels(image, { x0: 20, x1: 72, y0: 50, y1: 540 })).toBeGreaterThan(200)
+    // the white background
+    expect(pixel(image, 5, 5)).toEqual([255, 255, 255, 255])
   })
 })
+
+/** A minimal decoder for the 8-bit RGBA, non-interlaced PNGs resvg writes. */
+const decodePng = (png: Buffer) => {
+  let offset = 8
+  let width = 0
+  let height = 0
+  const idat: Array<Buffer> = []
+  while (offset < png.length) {
+    const length = png.readUInt32BE(offset)
+    const type = png.toString("latin1", offset + 4, offset + 8)
+    const data = png.subarray(offset + 8, offset + 8 + length)
+    if (type === "IHDR") {
+      width = data.readUInt32BE(0)
+      height = data.readUInt32BE(4)
+      expect([data[8], data[9], data[12]]).toEqual([8, 6, 0]) // 8 bits, RGBA, not interlaced
+    }
+    if (type === "IDAT") idat.push(data)
+    offset += 12 + length
+  }
+  const raw = inflateSync(Buffer.concat(idat))
+  const stride = width * 4
+  const pixels = Buffer.alloc(stride * height)
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!
+    for (let i = 0; i < stride; i++) {
+      const value = raw[y * (stride + 1) + 1 + i]!
+      const left = i >= 4 ? pixels[y * stride + i - 4]! : 0
+      const up = y > 0 ? pixels[(y - 1) * stride + i]! : 0
+      const upLeft = i >= 4 && y > 0 ? pixels[(y - 1) * stride + i - 4]! : 0
+      const paeth = () => {
+        const p = left + up - upLeft
+        const [a, b, c] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)]
+        return a <= b && a <= c ? left : b <= c ? up : upLeft
+      }
+      const predicted = [0, left, up, (left + up) >> 1, paeth()][filter]!
+      pixels[y * stride + i] = (value + predicted) & 0xff
+    }
+  }
+  return { width, height, pixels }
+}
+
+type Image = ReturnType<typeof decodePng>
+
+const pixel = (image: Image, x: number, y: number) => [...image.pixels.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4)]
+
+const darkPixels = (image: Image, box: { x0: number; x1: number; y0: number; y1: number }) => {
+  let count = 0
+  for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) if (pixel(image, x, y).slice(0, 3).every((channel) => channel < 128)) count++
+  return count
+}

@@ -31,10 +31,22 @@ export const LoopConfig = Schema.Struct({
   repairAttempts: Schema.optionalWith(NonNegativeInt, { default: () => 1 }),
   /** How often the agent may retry edits that do not apply before the experiment is `invalid`. */
   editAttempts: Schema.optionalWith(PositiveInt, { default: () => 3 }),
-  /** Kill a training run that has not reported after this many seconds (default 2 × budget + 60). */
+  /**
+   * The wall-clock deadline of one training run (default 2 × budget + 60, `runDeadlineSeconds`).
+   * It reaches the trainer as `spec.deadlineSeconds`: the trainer kills its run then and reports
+   * a `timeout` crash with the log tail. Only a trainer that ignores it is stopped by the loop,
+   * a grace later (`backstopGraceSeconds`).
+   */
   runTimeoutSeconds: Schema.optional(Positive),
-  /** Stop after this many failed experiments in a row (crash, invalid, agent_error). */
+  /**
+   * Stop after this many failed experiments in a row (crash, invalid, agent_error). A retryable
+   * agent error (rate limit, overload, server error, network) does not count: the loop waits.
+   */
   maxConsecutiveFailures: Schema.optionalWith(PositiveInt, { default: () => 5 }),
+  /** The first wait after a retryable agent error; it doubles with each one in a row. */
+  agentRetryDelaySeconds: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 5 }),
+  /** The longest wait after retryable agent errors. */
+  agentRetryMaxDelaySeconds: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 300 }),
   /** Extra runs of the unchanged baseline that measure the noise floor (0 disables). */
   noiseRepeats: Schema.optionalWith(NonNegativeInt, { default: () => 2 }),
   /** A change must beat the best by more than noiseZ × the baseline's noise std. */
@@ -43,7 +55,31 @@ export const LoopConfig = Schema.Struct({
   confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false })
 })
 export type LoopConfig = typeof LoopConfig.Type
+
+/** The one place the default run deadline is computed: 2 × budget + 60 s unless configured. */
+export const runDeadlineSeconds = (budgetSeconds: number, runTimeoutSeconds?: number): number => runTimeoutSeconds ?? 2 * budgetSeconds + 60
+
+/**
+ * How long after its deadline the loop stops a trainer that ignored it: 10 % of the deadline,
+ * at least 1 s, at most 60 s. The trainer's own kill (with its log tail) always comes first.
+ */
+export const backstopGraceSeconds = (deadlineSeconds: number): number => Math.min(60, Math.max(1, deadlineSeconds / 10))
 export type LoopConfigInput = typeof LoopConfig.Encoded
+
+/** What a loop run needs besides its configuration: signals and paths (not serializable). */
+export interface LoopRuntime {
+  /** Aborting stops the loop after the running experiment (the first SIGINT). */
+  readonly signal?: AbortSignal
+  /** Aborting kills the running experiment at once, unrecorded (the second SIGINT). */
+  readonly killSignal?: AbortSignal
+  /** Where logs and transcripts go; default the store's dir, else `<workspace>/runs/<tag>`. */
+  readonly runDir?: string
+  /** The research direction handed to the agent, relative to the workspace (default program.md). */
+  readonly programFile?: string
+}
+
+/** Everything one loop run takes, as one value passed through once: the config and the runtime. */
+export type LoopOptions = LoopConfigInput & LoopRuntime
 
 /** Decodes a loop configuration, turning every schema failure into one readable ConfigError. */
 export const decodeLoopConfig = (input: unknown): Effect.Effect<LoopConfig, ConfigError> =>

@@ -2,6 +2,9 @@
 // decoded through these, so a damaged file or a misbehaving plugin fails loudly.
 import { Schema } from "effect"
 
+/** A measurement: a finite number ≥ 0 (NaN, Infinity and negatives are a plugin's bug). */
+const Measure = Schema.Number.pipe(Schema.finite(), Schema.nonNegative())
+
 /** An exact, unique text replacement in one editable file. */
 export const FileEdit = Schema.Struct({
   path: Schema.String,
@@ -15,30 +18,34 @@ export const Proposal = Schema.Struct({
   description: Schema.String,
   edits: Schema.Array(FileEdit),
   /** Dollars spent by the agent to make this proposal (0 for offline agents). */
-  costUsd: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  costUsd: Schema.optionalWith(Measure, { default: () => 0 }),
   /** Path of the saved transcript of the conversation that produced it, if any. */
   transcript: Schema.optional(Schema.String)
 })
 export type Proposal = typeof Proposal.Type
+/** A proposal as an agent may return it: `costUsd` may be left out (0); the loop decodes it. */
+export type ProposalInput = typeof Proposal.Encoded
 
 /** The summary block of one successful training run, in the reference's units. */
 export const RunMetrics = Schema.Struct({
-  valBpb: Schema.Number,
-  trainingSeconds: Schema.Number,
-  totalSeconds: Schema.Number,
+  valBpb: Measure,
+  trainingSeconds: Measure,
+  totalSeconds: Measure,
   /** Peak memory in MB: GPU memory where the backend reports it, else peak RSS. */
-  peakMemoryMb: Schema.Number,
+  peakMemoryMb: Measure,
   memoryKind: Schema.optionalWith(Schema.Literal("gpu", "rss", "unknown"), { default: () => "unknown" as const }),
-  mfuPercent: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  totalTokensM: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  numSteps: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  numParamsM: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  depth: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  mfuPercent: Schema.optionalWith(Measure, { default: () => 0 }),
+  totalTokensM: Schema.optionalWith(Measure, { default: () => 0 }),
+  numSteps: Schema.optionalWith(Measure, { default: () => 0 }),
+  numParamsM: Schema.optionalWith(Measure, { default: () => 0 }),
+  depth: Schema.optionalWith(Measure, { default: () => 0 }),
   backend: Schema.optional(Schema.String),
   /** The seed the canvas's random draws came from. */
-  seed: Schema.optional(Schema.Number)
+  seed: Schema.optional(Schema.Int)
 })
 export type RunMetrics = typeof RunMetrics.Type
+/** Metrics as a trainer may return them: the defaulted fields may be left out; the loop decodes them. */
+export type RunMetricsInput = typeof RunMetrics.Encoded
 
 /** Why a run produced no metric. `invalid` is a run the integrity checks refused. */
 export const CrashReason = Schema.Literal("timeout", "nan", "oom", "error", "invalid")
@@ -54,6 +61,8 @@ export const RunCrash = Schema.TaggedStruct("Crash", {
 /** What one training run of the canvas produced: metrics, or a crash with its log tail. */
 export const RunReport = Schema.Union(RunSuccess, RunCrash)
 export type RunReport = typeof RunReport.Type
+/** A report as a trainer may return it (metrics as `RunMetricsInput`); the loop decodes it. */
+export type RunReportInput = typeof RunReport.Encoded
 
 /**
  * The outcome of an experiment. results.tsv knows keep/discard/crash (the reference's

@@ -2,7 +2,7 @@
 // the original Python project's `uv run train.py`. Runs in the workspace, in its own process
 // group, with the budget in $AUTORESEARCH_BUDGET_SECONDS (and the seed in $AUTORESEARCH_SEED); the metrics are parsed from its output.
 import { Effect, Layer } from "effect"
-import { DEFAULT_SEED, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
+import { DEFAULT_SEED, type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
 import { runInGroup, type GroupExit } from "./process-group.js"
 import { parseSummary } from "./summary.js"
 import { DIVERGED, OUT_OF_MEMORY } from "./crash-signs.js"
@@ -10,8 +10,6 @@ import { DIVERGED, OUT_OF_MEMORY } from "./crash-signs.js"
 export interface CommandTrainerOptions {
   readonly command: string
   readonly args?: ReadonlyArray<string>
-  /** Wall-clock seconds before the command's process group is killed (default budget × 2 + 60). */
-  readonly deadlineSeconds?: (budgetSeconds: number) => number
   readonly env?: Readonly<Record<string, string>>
 }
 
@@ -49,7 +47,7 @@ export const CommandTrainer = {
                 args: options.args ?? [],
                 cwd: spec.dir,
                 env: { ...process.env, ...options.env, AUTORESEARCH_BUDGET_SECONDS: String(spec.budgetSeconds), AUTORESEARCH_SEED: String(spec.seed ?? DEFAULT_SEED) },
-                deadlineMs: (options.deadlineSeconds ?? ((b: number) => b * 2 + 60))(spec.budgetSeconds) * 1000,
+                deadlineMs: trainDeadlineSeconds(spec) * 1000,
                 logFile: spec.logFile,
                 ...(spec.signal ? { signal: spec.signal } : {})
               }),

@@ -7,7 +7,7 @@ import { createRequire } from "node:module"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Effect, Layer, Schema } from "effect"
-import { type CrashReason, DEFAULT_SEED, type RunReport, Trainer, TrainerError, type TrainSpec } from "@autoresearch/core"
+import { type CrashReason, DEFAULT_SEED, type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
 import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
 import { runInGroup, type GroupExit } from "./process-group.js"
@@ -23,8 +23,6 @@ export interface TfjsTrainerOptions {
   readonly cacheDir?: string
   /** Peak FLOP/s for MFU (default $AUTORESEARCH_PEAK_FLOPS, else DEFAULT_PEAK_FLOPS: 1e11 on CPU, 989.5e12 on GPU). */
   readonly peakFlops?: number
-  /** Wall-clock seconds before the run's process group is killed (default budget × 2 + 60). */
-  readonly deadlineSeconds?: (budgetSeconds: number) => number
   /** The canvas file inside the workspace (default train.ts). */
   readonly canvas?: string
   /** Extra environment for the child. */
@@ -120,7 +118,7 @@ export const runTfjs = (options: TfjsTrainerOptions, recorded: Map<string, Fixed
       else if (m.nonce === nonce && verdict === undefined) verdict = m
     }
     const { command, args } = harnessCommand()
-    const deadline = (options.deadlineSeconds ?? ((b: number) => b * 2 + 60))(spec.budgetSeconds)
+    const deadline = trainDeadlineSeconds(spec)
     const exit = yield* Effect.tryPromise({
       try: () =>
         runInGroup({

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { type RunReport, Trainer } from "@autoresearch/core"
+import { RunReport, Trainer } from "@autoresearch/core"
 import { CommandTrainer, formatSummary, parseSummary, reportFromCommand } from "../src/index.js"
 import { classify } from "../src/harness/run.js"
 
@@ -12,10 +12,10 @@ const script = fileURLToPath(new URL("./fixtures/fake_train.py", import.meta.url
 
 const runScript = async (mode: string, deadline?: number, signal?: AbortSignal): Promise<RunReport> => {
   const dir = mkdtempSync(join(tmpdir(), "command-trainer-"))
-  const trainer = CommandTrainer.layer({ command: "python3", args: [script, mode], ...(deadline ? { deadlineSeconds: () => deadline } : {}) })
+  const trainer = CommandTrainer.layer({ command: "python3", args: [script, mode] })
   try {
     return await Effect.runPromise(
-      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, seed: 7, logFile: join(dir, "run.log"), ...(signal ? { signal } : {}) })).pipe(Effect.provide(trainer))
+      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, seed: 7, logFile: join(dir, "run.log"), ...(deadline ? { deadlineSeconds: deadline } : {}), ...(signal ? { signal } : {}) })).pipe(Effect.map(Schema.decodeUnknownSync(RunReport)), Effect.provide(trainer))
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })

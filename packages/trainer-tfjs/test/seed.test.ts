@@ -4,9 +4,9 @@
 // depend on the clock: the same commit and seed must give the same curve and val_bpb, bit for bit.
 import { copyFileSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type RunReport, Trainer } from "@autoresearch/core"
+import { RunReport, Trainer } from "@autoresearch/core"
 import { canvasTemplatePath, TfjsTrainer } from "../src/index.js"
 import { privatePrepared, removeFixtures, workspaceWith } from "./fixtures/prepared.js"
 
@@ -42,6 +42,7 @@ const workspace = () => {
 const train = (dir: string, seed: number | undefined, name: string) =>
   Effect.runPromise(
     Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 120, ...(seed !== undefined ? { seed } : {}), logFile: join(dir, "logs", `${name}.log`) })).pipe(
+      Effect.map(Schema.decodeUnknownSync(RunReport)),
       Effect.provide(TfjsTrainer.layer({ cacheDir, backend: "wasm" }))
     )
   )

@@ -5,9 +5,9 @@ import { spawn } from "node:child_process"
 import { dirname, join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type RunReport, Trainer, type TrainingProgress } from "@autoresearch/core"
+import { RunReport, type RunReportInput, Trainer, type TrainingProgress } from "@autoresearch/core"
 import type { PreparedEnvironment } from "@autoresearch/prepare"
 import { canvasTemplatePath, groupAlive, TfjsTrainer, unigramBpb } from "../src/index.js"
 import { privatePrepared, removeFixtures, uniformModel, workspaceWith } from "./fixtures/prepared.js"
@@ -25,15 +25,16 @@ const header = `import type { CanvasContext, TrainedModel } from "@autoresearch/
 const run = (dir: string, budgetSeconds: number, options: { deadline?: number; onProgress?: (p: TrainingProgress) => void } = {}) =>
   Effect.runPromise(
     Effect.flatMap(Trainer, (t) =>
-      t.run({ dir, budgetSeconds, logFile: join(dir, "logs", "run.log"), ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
+      t.run({ dir, budgetSeconds, logFile: join(dir, "logs", "run.log"), ...(options.deadline ? { deadlineSeconds: options.deadline } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
     ).pipe(
+      Effect.map(Schema.decodeUnknownSync(RunReport)), // as the loop decodes it
       Effect.provide(
-        TfjsTrainer.layer({ cacheDir, backend: "wasm", ...(options.deadline ? { deadlineSeconds: () => options.deadline! } : {}) })
+        TfjsTrainer.layer({ cacheDir, backend: "wasm" })
       )
     )
   )
 
-const crashOf = (report: RunReport) => {
+const crashOf = (report: RunReportInput) => {
   if (report._tag !== "Crash") throw new Error(`expected a crash, got ${JSON.stringify(report)}`)
   return report
 }

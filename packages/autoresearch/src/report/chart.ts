@@ -139,13 +139,14 @@ export const renderChartSvg = (records: ReadonlyArray<ExperimentRecord>, options
     }
   }
 
-  // legend
-  const legendX = width - margin.right - 190
+  // legend: in the bottom margin, right of the axis title, so it never hides a point
+  const legendX = width - margin.right - 300
+  const legendY = height - 15
   parts.push(
     `<g font-size="12" fill="#333">`,
-    `<circle cx="${legendX}" cy="${margin.top + 10}" r="4" fill="#999" fill-opacity="0.35"/><text x="${legendX + 10}" y="${margin.top + 14}">discarded</text>`,
-    `<circle cx="${legendX}" cy="${margin.top + 28}" r="6" fill="#2ca02c"/><text x="${legendX + 10}" y="${margin.top + 32}">kept</text>`,
-    `<line x1="${legendX - 8}" x2="${legendX + 6}" y1="${margin.top + 46}" y2="${margin.top + 46}" stroke="#2ca02c" stroke-width="2"/><text x="${legendX + 10}" y="${margin.top + 50}">running best</text>`,
+    `<circle cx="${legendX}" cy="${legendY - 4}" r="4" fill="#999" fill-opacity="0.35"/><text x="${legendX + 10}" y="${legendY}">discarded</text>`,
+    `<circle cx="${legendX + 100}" cy="${legendY - 4}" r="6" fill="#2ca02c"/><text x="${legendX + 110}" y="${legendY}">kept</text>`,
+    `<line x1="${legendX + 170}" x2="${legendX + 184}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="#2ca02c" stroke-width="2"/><text x="${legendX + 190}" y="${legendY}">running best</text>`,
     `</g>`,
     `</svg>`
   )

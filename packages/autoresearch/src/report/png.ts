@@ -1,32 +1,37 @@
-// Renders an SVG file to PNG with headless Chromium's own screenshot mode (no extra npm
-// dependency): the SVG is opened as a page of exactly its size and captured.
-import { execFile } from "node:child_process"
-import { existsSync, rmSync, statSync } from "node:fs"
-import { pathToFileURL } from "node:url"
-import { findChromium, headlessArgs } from "./chromium.js"
+// Rasterises the chart's SVG to PNG with resvg (a Rust SVG renderer, shipped by npm as a
+// prebuilt binary for each platform: no browser, no compiler). The text is set in the
+// bundled DejaVu Sans, so the picture is the same on a machine without any system fonts.
+import { createRequire } from "node:module"
+import { rmSync, writeFileSync } from "node:fs"
 
 export type PngResult =
   | { readonly written: true; readonly path: string }
   | { readonly written: false; readonly reason: string }
 
-export const renderPng = (
-  svgFile: string,
-  pngFile: string,
-  size: { readonly width: number; readonly height: number },
-  chromium: string | undefined = findChromium()
-): Promise<PngResult> => {
-  if (chromium === undefined) {
-    return Promise.resolve({
-      written: false,
-      reason: "no Chromium found (install chromium or set AUTORESEARCH_CHROMIUM); wrote the SVG only"
-    })
-  }
+const require = createRequire(import.meta.url)
+
+export const renderPng = async (svg: string, pngFile: string, width: number): Promise<PngResult> => {
   rmSync(pngFile, { force: true }) // never mistake an old chart for this one
-  const args = [...headlessArgs, `--screenshot=${pngFile}`, `--window-size=${size.width},${size.height}`, pathToFileURL(svgFile).href]
-  return new Promise((resolve) => {
-    execFile(chromium, args, { timeout: 60_000 }, (error) => {
-      if (existsSync(pngFile) && statSync(pngFile).size > 0) resolve({ written: true, path: pngFile })
-      else resolve({ written: false, reason: `Chromium could not render the PNG (${error?.message.split("\n")[0] ?? "no output"}); wrote the SVG only` })
+  let Resvg: typeof import("@resvg/resvg-js").Resvg
+  try {
+    // loaded on demand: a platform without a prebuilt binary still gets the SVG and the HTML
+    Resvg = (await import("@resvg/resvg-js")).Resvg
+  } catch (error) {
+    return { written: false, reason: `no PNG renderer for ${process.platform}-${process.arch} (${firstLine(error)}); wrote the SVG only` }
+  }
+  const font = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")
+  try {
+    const png = new Resvg(svg, {
+      fitTo: { mode: "width", value: width },
+      font: { loadSystemFonts: false, fontFiles: [font], defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" }
     })
-  })
+      .render()
+      .asPng()
+    writeFileSync(pngFile, png)
+    return { written: true, path: pngFile }
+  } catch (error) {
+    return { written: false, reason: `could not render the PNG (${firstLine(error)}); wrote the SVG only` }
+  }
 }
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]

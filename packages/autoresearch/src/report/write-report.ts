@@ -1,5 +1,5 @@
-// `autoresearch report`: writes progress.svg, progress.png (when Chromium is available) and
-// report.html for one run into its folder (or another directory).
+// `autoresearch report`: writes progress.svg, progress.png and report.html for one run into
+// its folder (or another directory).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { ExperimentRecord } from "@autoresearch/core"
@@ -27,7 +27,6 @@ export const writeReport = async (options: {
   /** Diffs of the kept changes by experiment id (see keptDiffs), shown in the HTML report. */
   readonly diffs?: ReadonlyMap<number, string>
   readonly png?: boolean
-  readonly chromium?: string
 }): Promise<ReportFiles> => {
   mkdirSync(options.outDir, { recursive: true })
   const svg = join(options.outDir, "progress.svg")
@@ -40,7 +39,7 @@ export const writeReport = async (options: {
       ...(program !== undefined ? { program } : {}),
       ...(options.diffs !== undefined ? { diffs: options.diffs } : {})
     }))
-  const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(svg, png, chartSize, options.chromium)
+  const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(chart, png, chartSize.width)
   return {
     svg,
     png: rendered.written ? png : null,

@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { ExperimentRecord, Proposal } from "../domain.js"
+import type { ExperimentRecord, ProposalInput } from "../domain.js"
 import type { AgentError } from "../errors.js"
 
 /** An editable file as the agent sees it. */
@@ -41,6 +41,7 @@ export class Agent extends Context.Tag("@autoresearch/core/Agent")<
   Agent,
   {
     readonly name: string
-    readonly propose: (ctx: ProposalContext) => Effect.Effect<Proposal, AgentError>
+    /** One idea as edits; the loop decodes the answer, so `{ description, edits }` is enough. */
+    readonly propose: (ctx: ProposalContext) => Effect.Effect<ProposalInput, AgentError>
   }
 >() {}

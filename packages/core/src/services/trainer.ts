@@ -1,6 +1,7 @@
-import { Context, type Effect } from "effect"
-import type { RunReport } from "../domain.js"
-import type { TrainerError } from "../errors.js"
+import { Context, type Effect, Schema } from "effect"
+import { runDeadlineSeconds } from "../config.js"
+import { RunReport, type RunReportInput } from "../domain.js"
+import { describeParseError, type TrainerError } from "../errors.js"
 
 /** A progress tick from a running training job. */
 export interface TrainingProgress {
@@ -22,6 +23,11 @@ export interface TrainSpec {
   readonly budgetSeconds: number
   /** Seeds every random draw of the canvas (`ctx.seed`); default DEFAULT_SEED. */
   readonly seed?: number
+  /**
+   * Wall-clock seconds after which the trainer kills the run and reports a `timeout` crash with
+   * its log tail. The loop always sets it (`runDeadlineSeconds`); absent when called directly.
+   */
+  readonly deadlineSeconds?: number
   /** Where the run's full log is written. */
   readonly logFile: string
   readonly onProgress?: (progress: TrainingProgress) => void
@@ -35,6 +41,30 @@ export class Trainer extends Context.Tag("@autoresearch/core/Trainer")<
   {
     readonly name: string
     /** Crashes of the canvas are a RunReport (Crash); TrainerError means it could not run at all. */
-    readonly run: (spec: TrainSpec) => Effect.Effect<RunReport, TrainerError>
+    readonly run: (spec: TrainSpec) => Effect.Effect<RunReportInput, TrainerError>
   }
 >() {}
+
+/**
+ * The deadline a trainer kills its run at: the spec's (in the loop, config `runTimeoutSeconds`),
+ * else 2 × budget + 60. The one place a run's deadline is decided is the loop's configuration.
+ */
+export const trainDeadlineSeconds = (spec: TrainSpec): number => spec.deadlineSeconds ?? runDeadlineSeconds(spec.budgetSeconds)
+
+const decodeReport = Schema.decodeUnknownEither(RunReport)
+
+/**
+ * A trainer's answer as the loop reads it: decoded, a non-finite val_bpb as a `nan` crash, and
+ * anything malformed (NaN, negative or missing metrics, a wrong shape) as an `error` crash.
+ */
+export const checkRunReport = (raw: unknown): RunReport => {
+  const report = raw as { _tag?: unknown; metrics?: { valBpb?: unknown } } | null
+  const valBpb = report?.metrics?.valBpb
+  if (report?._tag === "Success" && typeof valBpb === "number" && !Number.isFinite(valBpb)) {
+    return { _tag: "Crash", reason: "nan", message: `val_bpb is ${valBpb}`, logTail: "" }
+  }
+  const decoded = decodeReport(raw)
+  return decoded._tag === "Right"
+    ? decoded.right
+    : { _tag: "Crash", reason: "error", message: `the trainer returned an invalid report: ${describeParseError(decoded.left)}`, logTail: "" }
+}

@@ -1,11 +1,14 @@
 // TEST DOUBLE. The scaffolding of an agent adapter's tests (against a ScriptedHttpServer): a
 // fresh proposal context over one canvas per proposal, every log line and error captured, and
 // the transcripts written, so a test can check that a planted API key leaks into none of them.
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Layer, Logger, LogLevel, Schema } from "effect"
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent, type ProposalContext } from "../services/agent.js"
+import { Proposal } from "../domain.js"
+
+const decodeProposal = Schema.decodeUnknownSync(Proposal)
 
 export interface AgentTestbedOptions {
   /** The content of the one editable file, train.ts. */
@@ -45,6 +48,7 @@ export const makeAgentTestbed = (options: AgentTestbedOptions) => {
     /** One proposal from the agent the layer builds, for a fresh context, with its logs and error captured. */
     propose: <E, R>(layer: Layer.Layer<Agent, E, R>) =>
       Effect.flatMap(Agent, (agent) => agent.propose(context())).pipe(
+        Effect.map((answer) => decodeProposal(answer)), // as the loop decodes it
         Effect.provide(layer),
         Effect.provide(logger),
         Effect.tapError((error) => Effect.sync(() => logs.push(JSON.stringify(error), String(error))))

@@ -16,12 +16,12 @@ export const reportCommand: Command = {
     dir: { type: "string", short: "C", placeholder: "path", description: "the workspace (default: the current directory)" },
     tag: { type: "string", short: "t", placeholder: "tag", description: "the run to report (default: the most recent)" },
     out: { type: "string", short: "o", placeholder: "dir", description: "where to write the files (default: runs/<tag>/report)" },
-    "svg-only": { type: "boolean", description: "skip the PNG (which needs Chromium)" },
+    "svg-only": { type: "boolean", description: "skip the PNG" },
     json: { type: "boolean", description: "print the written paths as one JSON object" }
   },
   details: [
-    "writes progress.svg, progress.png and report.html. The PNG is rendered by headless Chromium",
-    "(found on PATH or at $AUTORESEARCH_CHROMIUM); without it only the SVG and HTML are written."
+    "writes progress.svg, progress.png and report.html (the PNG is rendered in-process by resvg:",
+    "no browser needed)."
   ],
   run: async ({ values, io }) => {
     const workspace = requireWorkspace(workspaceDir(values, io))

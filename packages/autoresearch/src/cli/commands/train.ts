@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { Trainer } from "@autoresearch/core"
+import { checkRunReport, Trainer } from "@autoresearch/core"
 import { loadPrepared, profiles } from "@autoresearch/prepare"
 import { formatSummary, TfjsTrainer } from "@autoresearch/trainer-tfjs"
 import { Effect } from "effect"
@@ -54,7 +54,7 @@ export const trainCommand: Command = {
           onProgress: (progress) => status.update(trainingLine(progress)),
           signal: interrupts.interrupt.signal
         })
-      ).pipe(Effect.provide(TfjsTrainer.layer()))
+      ).pipe(Effect.map(checkRunReport), Effect.provide(TfjsTrainer.layer()))
     ).finally(() => {
       status.done()
       interrupts.dispose()

@@ -1,4 +1,4 @@
-// Finds a Chromium/Chrome binary for rendering (PNG charts) and for the dashboard test.
+// Finds a Chromium/Chrome binary for the dashboard test (the only thing that needs a browser).
 import { existsSync } from "node:fs"
 import { delimiter, join } from "node:path"
 

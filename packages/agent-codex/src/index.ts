@@ -1,0 +1,2 @@
+export { CodexAgent } from "./codex-agent.js"
+export { CodexAgentConfig, type CodexAgentConfigInput } from "./config.js"

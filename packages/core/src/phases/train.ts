@@ -1,0 +1,51 @@
+// Train: one run of the trainer on the committed canvas. The trainer's own deadline governs
+// (spec.deadlineSeconds); the loop stops only a trainer that ignores it, a grace later. What
+// the trainer returns is decoded, so NaN, negative or missing metrics and a trainer that
+// throws are this experiment's crash, never the night's end.
+import { Cause, Duration, Effect } from "effect"
+import { backstopGraceSeconds, runDeadlineSeconds } from "../config.js"
+import type { RunReport } from "../domain.js"
+import { checkRunReport } from "../services/trainer.js"
+import type { Experiment } from "./experiment.js"
+import { logFile, type LoopRun } from "./run-context.js"
+
+const crash = (reason: "timeout" | "error", message: string): RunReport => ({ _tag: "Crash", reason, message, logTail: "" })
+
+/** Runs the trainer once (log `<id><suffix>.log`) and returns the experiment with the report and the time. */
+export const train = (run: LoopRun, experiment: Experiment, suffix = ""): Effect.Effect<Experiment> =>
+  Effect.suspend(() => {
+    const deadlineSeconds = runDeadlineSeconds(run.config.budgetSeconds, run.config.runTimeoutSeconds)
+    const backstop = deadlineSeconds + backstopGraceSeconds(deadlineSeconds)
+    const stop = new AbortController()
+    const killSignal = run.runtime.killSignal
+    return Effect.suspend(() =>
+      run.trainer.run({
+        dir: run.workspace.dir,
+        budgetSeconds: run.config.budgetSeconds,
+        seed: run.config.seed,
+        deadlineSeconds,
+        logFile: logFile(run, experiment.id, suffix),
+        signal: killSignal ? AbortSignal.any([killSignal, stop.signal]) : stop.signal,
+        onProgress: (p) => run.publishNow({ _tag: "TrainingProgress", id: experiment.id, ...p })
+      })
+    ).pipe(
+      Effect.map(checkRunReport),
+      Effect.catchAllCause((cause): Effect.Effect<RunReport> => {
+        const failure = Cause.failureOption(cause)
+        if (failure._tag === "Some") return Effect.succeed(crash("error", `the trainer could not run: ${failure.value.message}`))
+        if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+        const defect = Cause.squash(cause)
+        return Effect.succeed(crash("error", `the trainer failed unexpectedly: ${defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)}`))
+      }),
+      Effect.timeoutTo({
+        duration: Duration.seconds(backstop),
+        onSuccess: (report): RunReport => report,
+        onTimeout: (): RunReport => {
+          stop.abort()
+          return crash("timeout", `no result after ${deadlineSeconds} s: the trainer did not stop the run at its deadline, so the loop killed it ${backstop - deadlineSeconds} s later`)
+        }
+      }),
+      Effect.timed,
+      Effect.map(([duration, report]) => ({ ...experiment, report, trainMs: experiment.trainMs + Duration.toMillis(duration) }))
+    )
+  })
