@@ -62,7 +62,7 @@ describe("AnthropicAgent over the Messages API", () => {
       expect(first.max_tokens).toBe(777)
       expect(first).not.toHaveProperty("temperature")
       expect(first.system[0].cache_control).toEqual({ type: "ephemeral" })
-      expect(first.tools.map((tool: { name: string }) => tool.name)).toEqual(["replace", "view", "finish"])
+      expect(first.tools.map((tool: { name: string }) => tool.name)).toEqual(["replace", "view", "note", "finish"])
       expect(first.messages[0].content[0].text).toContain("1| const DEPTH = 4")
       expect(first.messages[0].content[0].cache_control).toEqual({ type: "ephemeral" })
       // The second turn carries the assistant's tool_use and our tool_result for it.

@@ -61,7 +61,7 @@ describe("OpenAIAgent over Chat Completions", () => {
       expect(first.temperature).toBe(0.2)
       // A baseURL means a local-style server: the widely supported max_tokens field.
       expect(first.max_tokens).toBe(321)
-      expect(first.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(["replace", "view", "finish"])
+      expect(first.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(["replace", "view", "note", "finish"])
       expect(first.messages[0].role).toBe("system")
       expect(first.messages[1].content).toContain("1| const DEPTH = 4")
       expect(second.messages[2]).toMatchObject({

@@ -40,7 +40,7 @@ describe("OpenAIAgent on the Responses API (gpt-5.x)", () => {
       const [first, second] = server.requests.map((request) => request.body)
       expect(first).toMatchObject({ model: "gpt-5.5", instructions: systemPrompt, store: false, include: ["reasoning.encrypted_content"], reasoning: { effort: "high" }, max_output_tokens: 16_000 })
       expect(first).not.toHaveProperty("temperature")
-      expect(first.tools.map((tool: { type: string; name: string }) => `${tool.type}:${tool.name}`)).toEqual(["function:replace", "function:view", "function:finish"])
+      expect(first.tools.map((tool: { type: string; name: string }) => `${tool.type}:${tool.name}`)).toEqual(["function:replace", "function:view", "function:note", "function:finish"])
       expect(second.input.map((item: { type?: string; role?: string }) => item.type ?? item.role)).toEqual(["user", "reasoning", "function_call", "function_call_output"])
       expect(second.input[3].call_id).toBe(second.input[2].call_id)
       expect(second.input[3].output).toContain("2| const MATRIX_LR = 0.04")

@@ -2,7 +2,7 @@
 // block (see search.ts and docs/agents.md) and proposes one exact line edit per experiment.
 import { Agent, AgentError, applyEdits, ConfigError, describeParseError, type ProposalContext } from "@autoresearch/core"
 import { Effect, Either, Layer, Schema } from "effect"
-import { nextProposal } from "./search.js"
+import { backOff, nextProposal, type SearchResult } from "./search.js"
 
 export const SearchAgentConfig = Schema.Struct({
   /** Same seed and same history, same proposal. Default 0. */
@@ -20,7 +20,11 @@ export const SearchAgentConfig = Schema.Struct({
     Schema.Array(Schema.Struct({ dividend: Schema.String, divisors: Schema.Array(Schema.Union(Schema.String, Schema.Number)) }))
   ),
   /** How often a parameter's step may halve. Default 4. */
-  maxLevel: Schema.optional(Schema.Int.pipe(Schema.between(0, 20)))
+  maxLevel: Schema.optional(Schema.Int.pipe(Schema.between(0, 20))),
+  /** Experiments without a keep before it widens its steps and moves pairs. Default 6; 0 never. */
+  plateauAfter: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+  /** Move coupled parameters together (batch with learning rates, depth with width). Default true. */
+  couple: Schema.optional(Schema.Boolean)
 })
 export type SearchAgentConfig = typeof SearchAgentConfig.Type
 export type SearchAgentConfigInput = typeof SearchAgentConfig.Encoded
@@ -34,19 +38,25 @@ const make = (input: SearchAgentConfigInput = {}): Effect.Effect<Agent["Type"], 
       )
     ),
     (config) => {
+      // The move made per experiment, so a crash of it can be backed off (repairs happen within
+      // one experiment, so this memory never needs to survive a resume).
+      const moves = new Map<number, string>()
       const propose = (ctx: ProposalContext) =>
         Effect.suspend(() => {
-          // It cannot reason about a crash log: the crash stays recorded and the search moves on.
-          if (ctx.feedback?.kind === "repair") {
-            return Effect.fail(new AgentError({ message: "the search agent does not repair crashed changes", retryable: false }))
-          }
           const file = config.path === undefined ? ctx.files[0] : ctx.files.find((candidate) => candidate.path === config.path)
           if (file === undefined) {
             return Effect.fail(new AgentError({ message: `search agent: no canvas file ${config.path ?? ""} among the editable files`, retryable: false }))
           }
-          const result = nextProposal(file.content, ctx.history, ctx.experimentId, config)
+          let result: SearchResult
+          if (ctx.feedback?.kind === "repair") {
+            // A crashed move is backed off halfway towards where it came from.
+            const crashed = moves.get(ctx.experimentId)
+            if (crashed === undefined) return Effect.fail(new AgentError({ message: "search agent: no move of this experiment to back off", retryable: false }))
+            result = backOff(file.content, crashed)
+          } else result = nextProposal(file.content, ctx.history, ctx.experimentId, config)
           if (result._tag === "Exhausted") return Effect.fail(new AgentError({ message: `search agent: ${result.reason}`, retryable: false }))
-          const edits = [{ path: file.path, old: result.proposal.old, new: result.proposal.new }]
+          moves.set(ctx.experimentId, result.proposal.description)
+          const edits = result.proposal.lines.map((line) => ({ path: file.path, old: line.old, new: line.new }))
           // The line must occur once, as the workspace will insist.
           const applied = applyEdits(ctx.files, edits)
           if (Either.isLeft(applied)) return Effect.fail(new AgentError({ message: `search agent: ${applied.left}`, retryable: false }))

@@ -65,7 +65,9 @@ const objective = (content: string): number | undefined => {
   )
 }
 
-describe("the search over 30 scripted outcomes", () => {
+describe("the search over 40 scripted outcomes", () => {
+  // The planted learning rate does not depend on the batch, so coupled batch moves (which bring
+  // the learning rates along) cost this landscape a few experiments: 40 rather than 30.
   it.effect("never repeats a configuration, stays within the constraints and converges on the planted optimum", () =>
     Effect.gen(function* () {
       const agent = yield* Effect.provide(Agent, SearchAgent.layer({ seed: 7 }))
@@ -73,11 +75,11 @@ describe("the search over 30 scripted outcomes", () => {
       let bestBpb = objective(canvas)!
       const history: Array<ExperimentRecord> = [record(1, "baseline", "keep", bestBpb)]
       const seen = new Set([JSON.stringify(parseParameters(canvas).map((p) => p.value))])
-      for (let id = 2; id <= 31; id++) {
+      for (let id = 2; id <= 41; id++) {
         const ctx: ProposalContext = { program: "", files: [{ path: "train.ts", content: best }], history, remaining: {}, experimentId: id }
         const proposal = yield* agent.propose(ctx)
-        expect(proposal.edits).toHaveLength(1)
-        expect(proposal.description).toMatch(/^[A-Z_]+ .+ → .+$/)
+        expect(proposal.edits.length).toBeGreaterThanOrEqual(1)
+        expect(proposal.description).toMatch(/^(plateau: )?[A-Z_]+ .+ → .+$/)
         const next = Either.getOrThrow(applyEdits(ctx.files, proposal.edits))[0]!.content
         const config = parseParameters(next)
         const key = JSON.stringify(config.map((p) => p.value))
@@ -114,23 +116,21 @@ describe("the search over 30 scripted outcomes", () => {
     const momentum = nextProposal(canvasAfter, helped, 3, { seed: 1 })
     expect(momentum._tag === "Proposal" && momentum.proposal).toEqual({
       description: "MATRIX_LR 0.08 → 0.16",
-      old: "const MATRIX_LR = 0.08 // Muon",
-      new: "const MATRIX_LR = 0.16 // Muon"
+      lines: [{ old: "const MATRIX_LR = 0.08 // Muon", new: "const MATRIX_LR = 0.16 // Muon" }]
     })
     const failedOnce = nextProposal(canvas, [...history, record(2, "ADAM_BETAS [0.8, 0.95] → [0.9, 0.95]", "discard", 1.2)], 3, { seed: 1 })
     expect(failedOnce._tag === "Proposal" && failedOnce.proposal).toEqual({
       description: "ADAM_BETAS [0.8, 0.95] → [0.6, 0.95]",
-      old: "const ADAM_BETAS = [0.8, 0.95] as const",
-      new: "const ADAM_BETAS = [0.6, 0.95] as const"
+      lines: [{ old: "const ADAM_BETAS = [0.8, 0.95] as const", new: "const ADAM_BETAS = [0.6, 0.95] as const" }]
     })
   })
 
-  it.effect("declines to repair a crash and says when there is nothing to search", () =>
+  it.effect("cannot back off a move it did not make, and says when there is nothing to search", () =>
     Effect.gen(function* () {
       const agent = yield* Effect.provide(Agent, SearchAgent.layer())
       const base = { program: "", history: [], remaining: {}, experimentId: 2 }
       const repair = yield* Effect.flip(agent.propose({ ...base, files: [{ path: "train.ts", content: canvas }], feedback: { kind: "repair", message: "NaN" } }))
-      expect(repair.message).toMatch(/does not repair/)
+      expect(repair.message).toMatch(/no move of this experiment to back off/)
       const empty = yield* Effect.flip(agent.propose({ ...base, files: [{ path: "train.ts", content: "export {}\n" }] }))
       expect(empty.message).toMatch(/no hyper-parameter to search/)
       const bad = yield* Effect.flip(Effect.provide(Agent, SearchAgent.layer({ seed: 1.5 })))

@@ -1,7 +1,7 @@
 // `autoresearch run --parallel 2` end to end on one machine: two workers in the process on the
 // in-memory queue, each training in its own checkout with the real tfjs trainer at a tiny
 // budget, the search agent proposing; then `results` reads the run.
-import { mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -26,23 +26,28 @@ describe("run --parallel", () => {
     const prepared = await cli(["prepare"], dir)
     expect(prepared.code, prepared.stderr).toBe(0)
 
-    const ran = await cli(["run", "--parallel", "2", "--agent", "search", "--tag", "par", "--experiments", "5", "--budget", "3", "--json"], dir)
+    const ran = await cli(["run", "--parallel", "2", "--agent", "search", "--tag", "par", "--experiments", "3", "--budget", "3", "--json"], dir)
     expect(ran.code, ran.stderr).toBe(0)
     const summary = JSON.parse(ran.stdout)
-    expect(summary, ran.stderr).toMatchObject({ tag: "par", experiments: 5 })
+    expect(summary, ran.stderr).toMatchObject({ tag: "par", experiments: 3 })
     const records = readFileSync(join(dir, "runs", "par", "experiments.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))
-    expect(records.map((r) => r.id).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5])
+    expect(records.map((r) => r.id).sort((a: number, b: number) => a - b)).toEqual([1, 2, 3])
     expect(records.find((r) => r.baseline)).toMatchObject({ status: "keep" })
     // Real training: every run that did not crash measured a val_bpb with the tfjs trainer.
-    for (const record of records.filter((r) => r.metrics !== undefined)) {
+    const measured = records.filter((r) => r.metrics !== undefined)
+    expect(measured.length).toBeGreaterThan(1)
+    for (const record of measured) {
       expect(record.metrics.valBpb).toBeGreaterThan(0)
       expect(record.metrics.numSteps).toBeGreaterThan(0)
     }
-    // Both workers trained (each has its own checkout and logs under runs/par/workers).
-    for (const worker of ["1", "2"]) expect(readFileSync(join(dir, "runs", "par", "workers", worker, "checkout", "train.ts"), "utf8")).toContain("train")
+    // After the baseline, #2 and #3 trained at the same time, one per worker, each in its own checkout.
+    for (const worker of ["1", "2"]) expect(existsSync(join(dir, "runs", "par", "workers", worker, "checkout", "train.ts"))).toBe(true)
 
     const results = await cli(["results", "--json", "--tag", "par"], dir)
     expect(results.code, results.stderr).toBe(0)
-    expect(JSON.parse(results.stdout).rows).toHaveLength(5)
+    const rows = JSON.parse(results.stdout).rows
+    expect(rows).toHaveLength(3)
+    // The rows say which worker trained what; #2 and #3 went to different workers.
+    expect(new Set(rows.slice(1).map((row: { worker: string }) => row.worker))).toEqual(new Set(["local-1", "local-2"]))
   })
 })

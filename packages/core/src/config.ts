@@ -23,6 +23,8 @@ export const LoopConfig = Schema.Struct({
   maxExperiments: Schema.optional(PositiveInt),
   /** Stop starting new experiments after this many seconds of this session. */
   maxDurationSeconds: Schema.optional(Positive),
+  /** Stop after this many experiments in a row without a keep (a plateau the agent cannot leave). */
+  maxWithoutImprovement: Schema.optional(PositiveInt),
   /** Stop once the agents' spend for the tag reaches this many dollars. */
   maxCostUsd: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
   /** A change is kept when val_bpb < best − minDelta. */
@@ -47,6 +49,12 @@ export const LoopConfig = Schema.Struct({
   agentRetryDelaySeconds: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 5 }),
   /** The longest wait after retryable agent errors. */
   agentRetryMaxDelaySeconds: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 300 }),
+  /**
+   * Paired re-runs a decision may ask for (0: the one-run rule, `noiseZ` × the baseline's std).
+   * Above 0 a change is judged by the sequential test of core's `decision/`: a gain within a few
+   * σ is confirmed by re-running the candidate and the best, up to this many pairs.
+   */
+  maxConfirmations: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
   /** Extra runs of the unchanged baseline that measure the noise floor (0 disables). */
   noiseRepeats: Schema.optionalWith(NonNegativeInt, { default: () => 2 }),
   /** A change must beat the best by more than noiseZ × the baseline's noise std. */

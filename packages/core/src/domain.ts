@@ -86,6 +86,26 @@ export const DiffStat = Schema.Struct({
 })
 export type DiffStat = typeof DiffStat.Type
 
+/**
+ * What a sequential decision rested on: every run of the candidate and the paired re-runs of
+ * the best (the same commit's earlier runs are in earlier records), the margin beyond minDelta,
+ * the pooled noise and the bar the margin had to clear.
+ */
+export const DecisionEvidence = Schema.Struct({
+  candidateRuns: Schema.Array(Schema.Number),
+  bestReruns: Schema.Array(Schema.Number),
+  /** Every run of the best the decision used (its history and the re-runs). */
+  bestRuns: Schema.Array(Schema.Number),
+  margin: Schema.Number,
+  sigma: Schema.Number,
+  dof: Schema.Number,
+  bar: Schema.Number,
+  /** Model FLOP/s of the first run, and whether it fell outside the band of recent runs (then re-run). */
+  throughput: Schema.optional(Schema.Number),
+  disturbed: Schema.optional(Schema.Boolean)
+})
+export type DecisionEvidence = typeof DecisionEvidence.Type
+
 /** One line of experiments.jsonl: everything known about one experiment. */
 export const ExperimentRecord = Schema.Struct({
   /** 1-based, continuous across resumes of the same run. */
@@ -119,8 +139,12 @@ export const ExperimentRecord = Schema.Struct({
   noise: Schema.optional(Schema.Struct({ samples: Schema.Array(Schema.Number), std: Schema.Number })),
   /** The margin a change had to beat the best by: max(minDelta, z × noise std). */
   threshold: Schema.optional(Schema.Number),
+  /** In a parallel run: the worker that trained it (host:pid[:gpuN], or local-<i>). */
+  worker: Schema.optional(Schema.String),
   /** A candidate keep re-run to confirm it (config `confirmKeeps`). */
-  confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.optional(Schema.Number), confirmed: Schema.Boolean }))
+  confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.optional(Schema.Number), confirmed: Schema.Boolean })),
+  /** The sequential decision's evidence (config `maxConfirmations` > 0): see core's `decision/`. */
+  evidence: Schema.optional(DecisionEvidence)
 })
 export type ExperimentRecord = typeof ExperimentRecord.Type
 

@@ -1,6 +1,8 @@
-// Install step: builds the native BLAS addon with node-gyp. It never fails the install: without
-// a compiler or BLAS the package still works (installFastKernels then reports the slow path and
-// how to fix it), so a failed build prints a short notice and exits 0.
+// Install step: builds the native addon with node-gyp. Its built-in GEMM needs only the C
+// compiler node-gyp needs; a system BLAS (OpenBLAS's cblas.h, macOS's Accelerate) is linked in
+// too when present, unless AUTORESEARCH_BLAS=0 hides it. It never fails the install: without a
+// compiler the package still works (installFastKernels then reports the slow path and how to
+// fix it), so a failed build prints a short notice and exits 0.
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -37,21 +39,47 @@ const localNodeDir = () => {
   return existsSync(join(prefix, "include", "node", "node_api.h")) ? prefix : undefined
 }
 
+// Where binding.gyp looks for cblas.h, plus the compiler's default include paths.
+const cblasHeaderFound = () =>
+  ["/usr/include", "/usr/include/openblas", "/usr/local/include", "/opt/OpenBLAS/include", `/usr/include/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`].some(
+    (dir) => existsSync(join(dir, "cblas.h"))
+  )
+const blasWanted = process.env.AUTORESEARCH_BLAS !== "0" && (process.platform === "darwin" || cblasHeaderFound())
+
 const [command, ...prefixArgs] = nodeGyp()
 const nodedir = process.env.npm_config_nodedir ?? localNodeDir()
-const args = [...prefixArgs, "rebuild", ...(nodedir ? [`--nodedir=${nodedir}`] : [])]
-const result = spawnSync(command, args, { cwd: packageDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+const build = (useBlas) =>
+  spawnSync(command, [...prefixArgs, "rebuild", ...(nodedir ? [`--nodedir=${nodedir}`] : []), `--use_blas=${useBlas}`], {
+    cwd: packageDir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+
+let result = build(blasWanted)
+let withBlas = blasWanted
+// A cblas.h without a library to link (or a broken one) must not cost the fast path.
+if (result.status !== 0 && blasWanted) {
+  result = build(false)
+  withBlas = false
+}
 
 if (result.status === 0) {
-  console.log("@autoresearch/fast-kernels: built the native BLAS addon")
+  const why = withBlas
+    ? "built-in, and the system BLAS where faster"
+    : process.env.AUTORESEARCH_BLAS === "0"
+      ? "built-in; system BLAS hidden by AUTORESEARCH_BLAS=0"
+      : blasWanted
+        ? "built-in; the system BLAS did not link"
+        : "built-in; no system BLAS found"
+  console.log(`@autoresearch/fast-kernels: built the native addon (GEMM: ${why})`)
 } else {
   const log = `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}`
   const reason = log.split("\n").filter((line) => /error/i.test(line)).slice(0, 3).join(" | ")
   console.log(
-    "@autoresearch/fast-kernels: could not build the native BLAS addon, training will use the slow stock kernels." +
+    "@autoresearch/fast-kernels: could not build the native addon, training will use the slow stock kernels." +
       (reason ? ` (${reason.trim()})` : "") +
-      "\n  Fix: install a C compiler and OpenBLAS (Debian/Ubuntu: apt install build-essential libopenblas-dev;" +
-      ` macOS: xcode-select --install), then run \`${rebuildCommand}\`.`
+      "\n  Fix: install a C compiler (Debian/Ubuntu: apt install build-essential; macOS: xcode-select --install)," +
+      ` then run \`${rebuildCommand}\`.`
   )
 }
 process.exit(0)

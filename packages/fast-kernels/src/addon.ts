@@ -1,5 +1,5 @@
 // Loads the native addon built by scripts/build-addon.mjs (node-gyp) and describes its API.
-// Every function works in place on TypedArray views, usually views of the wasm heap: no copies.
+// Every kernel works in place on TypedArray views, usually views of the wasm heap: no copies.
 import { createRequire } from "node:module"
 
 export interface NativeKernels {
@@ -29,6 +29,10 @@ export interface NativeKernels {
     out: Float32Array,
     outShape: Int32Array
   ) => void
+  /** out = op(x) element-wise (op 0 square, 1 sqrt, 2 rsqrt, 3 neg, 4 relu). */
+  readonly unary: (op: number, x: Float32Array, out: Float32Array) => void
+  /** out = softmax over each run of `channels` elements of x. */
+  readonly softmax: (x: Float32Array, channels: number, out: Float32Array) => void
   /** Copies the box `size` at srcBegin of src (srcShape) to dstBegin of dst (dstShape); 4-byte elements. */
   readonly copyBox: (
     src: Float32Array | Int32Array,
@@ -61,10 +65,25 @@ export interface NativeKernels {
     dloss: Float32Array,
     dlogits: Float32Array
   ) => void
-  /** The BLAS library in use, e.g. "OpenBLAS 0.3.21 ... Cooperlake MAX_THREADS=64". */
-  readonly blasInfo: () => string
-  /** OpenBLAS thread count (returns the count in use; 0 where the BLAS has no such setting). */
-  readonly setBlasThreads: (threads: number) => number
+  /** What the next sgemm runs on. */
+  readonly gemmInfo: () => GemmInfo
+  /** Selects "blas", "builtin", or one built-in kernel by name; throws where this build or CPU lacks it. */
+  readonly useGemm: (name: string) => void
+  /** Threads of the addon's pool (and of OpenBLAS, when linked); returns the count in use. */
+  readonly setThreads: (threads: number) => number
+}
+
+export interface GemmInfo {
+  /** Which GEMM sgemm calls: the built-in one or the system BLAS. */
+  readonly active: "builtin" | "blas"
+  /** The built-in micro-kernel in use: "avx512", "avx2", "neon" or "generic". */
+  readonly kernel: string
+  /** The built-in micro-kernels this build has and this CPU runs, fastest first. */
+  readonly kernels: string[]
+  /** The system BLAS linked in (e.g. "OpenBLAS 0.3.21 ... Cooperlake MAX_THREADS=64"), or null. */
+  readonly blas: string | null
+  /** Threads of the addon's pool. */
+  readonly threads: number
 }
 
 export type AddonLoad = { readonly addon: NativeKernels } | { readonly reason: string }

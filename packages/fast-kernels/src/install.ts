@@ -1,8 +1,9 @@
-// installFastKernels: swaps BLAS-backed kernels into tfjs's wasm backend when the native addon
-// is available, and otherwise says once, in one line, that training will be slow and why.
+// installFastKernels: swaps native kernels into tfjs's wasm backend when the native addon is
+// available, and otherwise says once, in one line, that training will be slow and why.
 import type * as tfjs from "@tensorflow/tfjs"
 import type { KernelConfig } from "@tensorflow/tfjs"
 import { loadNativeKernels, type AddonLoad } from "./addon.js"
+import { chooseGemm } from "./gemm-choice.js"
 import { batchMatMulKernel } from "./kernels/batch-mat-mul.js"
 import {
   SoftmaxCrossEntropy,
@@ -12,6 +13,7 @@ import {
 } from "./kernels/softmax-cross-entropy.js"
 import { identityKernel } from "./kernels/identity.js"
 import { binaryKernel } from "./kernels/binary.js"
+import { softmaxKernel, unaryKernel, unaryOps, type UnaryKernelName } from "./kernels/unary.js"
 import { concatKernel } from "./kernels/concat.js"
 import { gatherKernel } from "./kernels/gather.js"
 import { sliceKernel, splitKernel, unpackKernel } from "./kernels/slice.js"
@@ -24,6 +26,8 @@ export interface FastKernelsInstall {
   readonly kernels: string[]
   /** Why nothing was installed. */
   readonly reason?: string
+  /** Which GEMM BatchMatMul runs on, one line for logs (when installed). */
+  readonly gemm?: string
 }
 
 export interface InstallOptions {
@@ -40,14 +44,16 @@ const rebuildCommand = import.meta.url.includes("/node_modules/")
   : "pnpm --filter @autoresearch/fast-kernels rebuild"
 
 export const fixHint =
-  "Fix: install a C compiler and OpenBLAS (Debian/Ubuntu: apt install build-essential libopenblas-dev; " +
-  `macOS: xcode-select --install), then run \`${rebuildCommand}\`.`
+  "Fix: install a C compiler (Debian/Ubuntu: apt install build-essential; macOS: xcode-select --install), " +
+  `then run \`${rebuildCommand}\`.`
 
 // Marks our configs so a second install is a no-op instead of wrapping our own kernel.
 const ours = new WeakSet<KernelConfig>()
 // The stock configs we replaced (absent: the wasm backend had no such kernel), for uninstall.
 const replaced = new Map<string, KernelConfig | undefined>()
 let warned = false
+// The GEMM chosen at the first install in this process (choosing measures, so once).
+let gemmLine: string | undefined
 
 const warnOnce = (line: string) => {
   if (warned) return
@@ -87,7 +93,7 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     }
   }
   if (ours.has(stock.BatchMatMul)) {
-    return { installed: true, kernels: installedKernelNames(tf) }
+    return { installed: true, kernels: installedKernelNames(tf), ...(gemmLine ? { gemm: gemmLine } : {}) }
   }
   const load = (options.loadAddon ?? loadNativeKernels)()
   if (!("addon" in load)) {
@@ -97,6 +103,7 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     return { installed: false, kernels: [], reason: load.reason }
   }
   const { addon } = load
+  gemmLine ??= chooseGemm(addon).description
   const configs = [
     batchMatMulKernel(addon, stock.BatchMatMul),
     transposeKernel(addon, stock.Transpose),
@@ -112,13 +119,15 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     binaryKernel(addon, "Sub", stock.Sub),
     binaryKernel(addon, "Multiply", stock.Multiply),
     binaryKernel(addon, "RealDiv", stock.RealDiv),
+    ...(Object.keys(unaryOps) as UnaryKernelName[]).map((name) => unaryKernel(addon, name, stock[name])),
+    softmaxKernel(addon, stock.Softmax),
     identityKernel(stock.Identity),
     unsortedSegmentSumKernel(addon),
     ...softmaxCrossEntropyKernels(addon)
   ]
   for (const config of configs) replace(tf, config)
   registerGradientOnce(tf)
-  return { installed: true, kernels: installedKernelNames(tf) }
+  return { installed: true, kernels: installedKernelNames(tf), gemm: gemmLine }
 }
 
 const replacedStockKernels = [
@@ -133,7 +142,13 @@ const replacedStockKernels = [
   "Add",
   "Sub",
   "Multiply",
-  "RealDiv"
+  "RealDiv",
+  "Square",
+  "Sqrt",
+  "Rsqrt",
+  "Neg",
+  "Relu",
+  "Softmax"
 ] as const
 
 /** The stock wasm kernels we wrap, or undefined when the wasm backend is not loaded. */

@@ -15,10 +15,15 @@ const shapes: Array<[string, number[], number[]]> = [
   ["size-1 axes", [1, 4, 1, 3], [2, 1, 1, 3]],
   ["rank 5 mask", [1, 1, 1, 6, 6], [2, 3, 2, 6, 6]],
   ["odd sizes", [37, 1], [1, 29]],
-  ["same shape (stock)", [3, 4], [3, 4]]
+  ["same shape", [3, 4], [3, 4]],
+  // Large enough to be split across threads, with part boundaries inside rows.
+  ["same shape, threaded", [301, 257], [301, 257]],
+  ["row vector, threaded, parts cut rows", [7, 7001], [7001]],
+  ["RMSNorm scale, threaded", [4, 8, 64, 1], [4, 8, 64, 37]],
+  ["both broadcast, threaded", [61, 1, 700], [1, 3, 700]]
 ]
 
-describe.each(Object.entries(ops))("%s with broadcasting", (_, op) => {
+describe.each(Object.entries(ops))("%s", (_, op) => {
   it.each(shapes)("%s matches the stock kernel, forward and gradient", async (_, shapeA, shapeB) => {
     const { stock, fast } = await stockAndFast(() => {
       const a = randomTensor(shapeA, 91)

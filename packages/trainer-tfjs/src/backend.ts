@@ -74,12 +74,12 @@ export const selectBackend = async (choice: BackendChoice): Promise<ActiveBacken
 export const installFastKernelsIfPresent = async (): Promise<string> => {
   try {
     const kernels = (await import("@autoresearch/fast-kernels")) as {
-      installFastKernels?: (t: typeof tf) => { installed: boolean; kernels: string[]; reason?: string }
+      installFastKernels?: (t: typeof tf) => { installed: boolean; kernels: string[]; reason?: string; gemm?: string }
     }
     if (typeof kernels.installFastKernels !== "function") return "fast kernels: not provided by @autoresearch/fast-kernels"
     const result = kernels.installFastKernels(tf)
     return result.installed
-      ? `fast kernels: ${result.kernels.join(", ")}`
+      ? `fast kernels: ${result.gemm ? `${result.gemm}; ` : ""}${result.kernels.join(", ")}`
       : `fast kernels: not installed (${result.reason ?? "unknown reason"})`
   } catch (error) {
     return `fast kernels: unavailable (${(error as Error).message.split("\n")[0]})`

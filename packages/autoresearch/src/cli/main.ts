@@ -12,9 +12,11 @@ import { trainCommand } from "./commands/train.js"
 import { runCommand } from "./commands/run.js"
 import { reportCommand } from "./commands/report.js"
 import { resultsCommand } from "./commands/results.js"
+import { verifyCommand } from "./commands/verify.js"
+import { workerCommand } from "./commands/worker.js"
 import { VERSION } from "../version.js"
 
-export const commands: ReadonlyArray<Command> = [initCommand, prepareCommand, trainCommand, runCommand, resultsCommand, reportCommand, dashboardCommand]
+export const commands: ReadonlyArray<Command> = [initCommand, prepareCommand, trainCommand, runCommand, resultsCommand, verifyCommand, reportCommand, dashboardCommand, workerCommand]
 
 /** Errors from the SDK's services carry a message meant for a person (and maybe a hint). */
 const personError = (error: unknown): { message: string; hint?: string; exitCode: number } | undefined => {

@@ -13,7 +13,14 @@ const statusClass = (status: string, baseline: boolean) => (baseline ? "baseline
 export const renderHtmlReport = (
   summary: ResultsSummary,
   records: ReadonlyArray<ExperimentRecord>,
-  options: { readonly generatedAt?: Date; readonly program?: string; readonly diffs?: ReadonlyMap<number, string> } = {}
+  options: {
+    readonly generatedAt?: Date
+    readonly program?: string
+    readonly diffs?: ReadonlyMap<number, string>
+    /** The run's last `verify` report as text, and its research notes. */
+    readonly verify?: string
+    readonly notes?: string
+  } = {}
 ): string => {
   const rows = summary.rows
     .map((row, index) => {
@@ -21,11 +28,18 @@ export const renderHtmlReport = (
       const failure = row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `<div class="why">${escapeHtml(row.failure)}</div>` : ""
       const diff = options.diffs?.get(row.id)
       const change = diff !== undefined && diff !== "" ? `<details><summary>diff</summary><pre class="diff">${escapeHtml(diff)}</pre></details>` : ""
+      const evidence = record.evidence
+      const judged =
+        evidence !== undefined
+          ? `<div class="evidence">${evidence.candidateRuns.length} run(s) vs ${evidence.bestRuns.length} of the best · margin ${evidence.margin.toFixed(4)} (needed ${evidence.bar.toFixed(4)}) · σ ${evidence.sigma.toFixed(4)}${evidence.throughput !== undefined ? ` · ${(evidence.throughput / 1e9).toFixed(2)} GFLOP/s${evidence.disturbed ? " (disturbed: re-run)" : ""}` : ""}</div>`
+          : ""
       const tail = record.crash !== undefined && record.crash.logTail !== "" ? `<details><summary>log tail</summary><pre>${escapeHtml(record.crash.logTail)}</pre></details>` : ""
-      return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${change}${tail}</td></tr>`
+      return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${judged}${change}${tail}</td></tr>`
     })
     .join("\n")
   const program = options.program !== undefined ? `<h2>program.md</h2><pre class="program">${escapeHtml(options.program)}</pre>` : ""
+  const verify = options.verify !== undefined ? `<h2>Do the keeps reproduce? (autoresearch verify)</h2><pre class="verify">${escapeHtml(options.verify)}</pre>` : ""
+  const notes = options.notes !== undefined && options.notes.trim() !== "" ? `<h2>Research notes</h2><pre class="notes">${escapeHtml(options.notes)}</pre>` : ""
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>autoresearch report: ${escapeHtml(summary.tag)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -37,7 +51,7 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; } th, td { tex
 td:nth-child(3), td:nth-child(4), td:nth-child(5) { font-variant-numeric: tabular-nums; text-align: right; }
 tr.keep td:nth-child(6) { color: #1a7f37; font-weight: 600; } tr.baseline td:nth-child(6) { color: #1f6feb; font-weight: 600; }
 tr.discard { color: #666; } tr.crash td:nth-child(6), tr.invalid td:nth-child(6), tr.agent_error td:nth-child(6) { color: #cf222e; }
-.why { color: #cf222e; font-size: .8rem; } pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .8rem; }
+.why { color: #cf222e; font-size: .8rem; } .evidence { color: #666; font-size: .8rem; } pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .8rem; }
 </style></head><body>
 <h1>autoresearch: run <code>${escapeHtml(summary.tag)}</code></h1>
 <div class="totals">${renderTotals(summary).map(escapeHtml).join("<br>")}</div>
@@ -48,6 +62,8 @@ tr.discard { color: #666; } tr.crash td:nth-child(6), tr.invalid td:nth-child(6)
 <tbody>
 ${rows}
 </tbody></table>
+${verify}
+${notes}
 ${program}
 <p style="color:#888;font-size:.8rem">generated ${escapeHtml((options.generatedAt ?? new Date()).toISOString())} by autoresearch</p>
 </body></html>

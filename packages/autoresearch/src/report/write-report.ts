@@ -26,6 +26,9 @@ export const writeReport = async (options: {
   readonly programFile?: string
   /** Diffs of the kept changes by experiment id (see keptDiffs), shown in the HTML report. */
   readonly diffs?: ReadonlyMap<number, string>
+  /** The last `verify` report as text, and the run's research notes (shown in the HTML). */
+  readonly verify?: string
+  readonly notes?: string
   readonly png?: boolean
 }): Promise<ReportFiles> => {
   mkdirSync(options.outDir, { recursive: true })
@@ -37,7 +40,9 @@ export const writeReport = async (options: {
   const program = options.programFile !== undefined && existsSync(options.programFile) ? readFileSync(options.programFile, "utf8") : undefined
   writeFileSync(html, renderHtmlReport(summarize(options.tag, options.records), options.records, {
       ...(program !== undefined ? { program } : {}),
-      ...(options.diffs !== undefined ? { diffs: options.diffs } : {})
+      ...(options.diffs !== undefined ? { diffs: options.diffs } : {}),
+      ...(options.verify !== undefined ? { verify: options.verify } : {}),
+      ...(options.notes !== undefined ? { notes: options.notes } : {})
     }))
   const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(chart, png, chartSize.width)
   return {

@@ -22,6 +22,8 @@ export interface ResultRow {
   readonly threshold: number | null
   /** A candidate keep's confirmation re-run, when the run confirms keeps. */
   readonly confirmation: { readonly valBpb: number | null; readonly confirmed: boolean } | null
+  /** The worker that trained it, in a parallel run. */
+  readonly worker: string | null
 }
 
 export interface ResultsSummary {
@@ -79,7 +81,8 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
       description: record.description,
       failure: record.crash !== undefined ? `${record.crash.reason}: ${record.crash.message}` : record.status === "keep" || record.status === "discard" ? null : record.decisionReason,
       threshold: record.threshold ?? null,
-      confirmation: record.confirmation !== undefined ? { valBpb: record.confirmation.valBpb ?? null, confirmed: record.confirmation.confirmed } : null
+      confirmation: record.confirmation !== undefined ? { valBpb: record.confirmation.valBpb ?? null, confirmed: record.confirmation.confirmed } : null,
+      worker: record.worker ?? null
     }
   })
   const count = (status: Status) => records.filter((record) => record.status === status).length

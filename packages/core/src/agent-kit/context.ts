@@ -9,6 +9,14 @@ export interface ContextOptions {
   readonly recentOthers?: number
   /** Lines of the last failure's log shown. Default 40. */
   readonly logTailLines?: number
+  /** Experiments in a row without a keep before the agent is told it is on a plateau. Default 5. */
+  readonly plateauAfter?: number
+}
+
+/** Experiments since the last keep. */
+const withoutKeep = (history: ProposalContext["history"]): number => {
+  const last = history.findLastIndex((record) => record.status === "keep")
+  return last < 0 ? 0 : history.length - 1 - last
 }
 
 export interface RenderedContext {
@@ -61,6 +69,14 @@ export const renderContext = (ctx: ProposalContext, options: ContextOptions = {}
     `# The canvas: the only editable file(s): ${editable}\n${ctx.files.map(renderFile).join("\n\n")}`
   ].join("\n\n")
   const sections = [`# History\n${renderHistory(ctx.history, options)}`]
+  if (ctx.notes !== undefined && ctx.notes.trim() !== "") sections.push(`# Your research notes (from earlier experiments; add to them with \`note\`)\n${ctx.notes.trimEnd()}`)
+  const stuck = withoutKeep(ctx.history)
+  if (stuck >= (options.plateauAfter ?? 5)) {
+    sections.push(
+      `# Plateau\nThe last ${stuck} experiments brought no improvement. Small variations of the same kind are not working: ` +
+        "try a different kind of change (another part of the model or optimizer, two coupled settings together, a larger step, or an idea that was discarded before, now from the new best)."
+    )
+  }
   if (ctx.lastFailure !== undefined) {
     sections.push(
       `# Last failure: "${ctx.lastFailure.description}"\n${ctx.lastFailure.message}\n` +
@@ -71,7 +87,7 @@ export const renderContext = (ctx: ProposalContext, options: ContextOptions = {}
   if (feedback !== undefined) sections.push(feedback)
   sections.push(`# Budget\nThis is experiment ${ctx.experimentId}. ${renderRemaining(ctx)}`)
   sections.push(
-    "# Your task\nPropose ONE change to the canvas that you expect to lower val_bpb. Make it with `replace`, then call `finish` with a one-line description."
+    "# Your task\nPropose ONE change to the canvas that you expect to lower val_bpb. Make it with `replace`, then call `finish` with a one-line description (before finishing, `note` anything worth remembering)."
   )
   return { stable, dynamic: sections.join("\n\n") }
 }

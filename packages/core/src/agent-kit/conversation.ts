@@ -7,6 +7,7 @@ import { AgentError } from "../errors.js"
 import type { ProposalContext } from "../services/agent.js"
 import type { RenderedContext } from "./context.js"
 import { makeEditSession, type ToolCall, type ToolResult } from "./edit-session.js"
+import { appendNote } from "./notes.js"
 import { addUsage, costOf, emptyUsage, type ModelPrice, type TokenUsage } from "./pricing.js"
 import { saveTranscript } from "./transcript.js"
 
@@ -59,7 +60,8 @@ const lastTurnNote = "This is your last turn: call `finish` now if your edits ar
 /** Runs one proposal's conversation to a Proposal, or an AgentError that carries the spend. */
 export const runConversation = (options: ConversationOptions): Effect.Effect<Proposal, AgentError> =>
   Effect.gen(function* () {
-    const session = makeEditSession(options.ctx.files)
+    const { notesFile, experimentId } = options.ctx
+    const session = makeEditSession(options.ctx.files, notesFile === undefined ? undefined : (text) => appendNote(notesFile, experimentId, text))
     const turns: Array<TranscriptTurn> = []
     const startedAt = new Date().toISOString()
     let usage = emptyUsage

@@ -4,7 +4,7 @@ import { Either, ParseResult, Schema } from "effect"
 import type { FileEdit } from "../domain.js"
 import type { CanvasFile } from "../services/agent.js"
 import { numberLines } from "./context.js"
-import { FinishArgs, ReplaceArgs, ViewArgs } from "./tools.js"
+import { FinishArgs, NoteArgs, ReplaceArgs, ViewArgs } from "./tools.js"
 
 /** One tool call as a model made it; `input` is an object or a JSON string, never trusted. */
 export interface ToolCall {
@@ -86,7 +86,10 @@ export interface EditSession {
   readonly files: () => ReadonlyArray<CanvasFile>
 }
 
-export const makeEditSession = (canvas: ReadonlyArray<CanvasFile>): EditSession => {
+/** Where the `note` tool writes: appends one note and returns the line as written. */
+export type NoteSink = (text: string) => string
+
+export const makeEditSession = (canvas: ReadonlyArray<CanvasFile>, notes?: NoteSink): EditSession => {
   const contents = new Map(canvas.map((file) => [file.path, file.content]))
   const edits: Array<FileEdit> = []
 
@@ -124,6 +127,16 @@ export const makeEditSession = (canvas: ReadonlyArray<CanvasFile>): EditSession 
           if (args.range !== undefined && args.range[0] > args.range[1]) return Either.left(`range [${args.range.join(", ")}] is empty: give [first, last] with first <= last`)
           return Either.right({ output: numberLines(content, args.range) })
         })
+      case "note":
+        return Either.flatMap(decode(NoteArgs, call), (args) => {
+          if (notes === undefined) return Either.left("this run keeps no notes")
+          if (args.text.trim() === "") return Either.left("the note is empty")
+          try {
+            return Either.right({ output: `noted: ${notes(args.text)}` })
+          } catch (error) {
+            return Either.left(`the note could not be saved: ${(error as Error).message}`)
+          }
+        })
       case "finish":
         return Either.flatMap(decode(FinishArgs, call), (args) => {
           const description = cleanDescription(args.description)
@@ -132,7 +145,7 @@ export const makeEditSession = (canvas: ReadonlyArray<CanvasFile>): EditSession 
           return Either.right({ output: "proposal recorded", finished: description })
         })
       default:
-        return Either.left(`unknown tool \`${call.name}\`: the tools are replace, view and finish`)
+        return Either.left(`unknown tool \`${call.name}\`: the tools are replace, view, note and finish`)
     }
   }
 

@@ -19,4 +19,5 @@ The rules:
 
 How to work:
 - Use the tools. \`view\` shows a file (or a line range) with line numbers as it is after your edits so far. \`replace\` makes an exact text replacement: \`old\` must match the file exactly once (copy it without the line-number prefix, with its indentation). Then call \`finish\` with a one-line description of the idea (e.g. "MATRIX_LR 0.04 -> 0.06" or "ReLU^2 -> GELU in the MLP").
+- \`note\` appends one line to the run's research notes, shown to you in every later experiment (they survive context resets and restarts): record what you learned and what to try next.
 - Keep your reasoning short. Make the edit, then finish.`

@@ -1,9 +1,9 @@
-// The three tools an LLM researcher has, as JSON schemas every provider understands, and the
+// The tools an LLM researcher has, as JSON schemas every provider understands, and the
 // Schemas their arguments are decoded with (a model's arguments are untrusted input).
 import { Schema } from "effect"
 
 export interface ToolDefinition {
-  readonly name: "replace" | "view" | "finish"
+  readonly name: "replace" | "view" | "note" | "finish"
   readonly description: string
   /** A JSON Schema object for the arguments. */
   readonly parameters: {
@@ -52,6 +52,18 @@ export const toolDefinitions: ReadonlyArray<ToolDefinition> = [
     }
   },
   {
+    name: "note",
+    description:
+      "Append one line to the run's research notes, which you (and every later experiment, after a context reset or a restart) will see: " +
+      "what you learned, what to try next, what not to try again. Short and specific. The oldest notes are dropped when they grow long.",
+    parameters: {
+      type: "object",
+      properties: { text: { type: "string", description: "One line, e.g. \"higher MATRIX_LR helps up to 0.06; try warmdown next\"" } },
+      required: ["text"],
+      additionalProperties: false
+    }
+  },
+  {
     name: "finish",
     description: "End the proposal once your edits are made. `description`: one short line naming the idea, e.g. \"MATRIX_LR 0.04 -> 0.06\".",
     parameters: {
@@ -69,3 +81,4 @@ export const ViewArgs = Schema.Struct({
   range: Schema.optional(Schema.Tuple(Schema.Int, Schema.Int))
 })
 export const FinishArgs = Schema.Struct({ description: Schema.String })
+export const NoteArgs = Schema.Struct({ text: Schema.String })

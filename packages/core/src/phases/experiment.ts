@@ -24,6 +24,7 @@ export interface Experiment {
   readonly decision?: Decision
   readonly threshold?: number
   readonly confirmation?: ExperimentRecord["confirmation"]
+  readonly evidence?: ExperimentRecord["evidence"]
   readonly noise?: ExperimentRecord["noise"]
 }
 
@@ -79,6 +80,7 @@ export const toRecord = (run: LoopRun, experiment: Experiment, fields: Fields): 
     noise: experiment.noise,
     threshold: experiment.threshold,
     confirmation: experiment.confirmation,
+    evidence: experiment.evidence,
     ...fields
   }
 }

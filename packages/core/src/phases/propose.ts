@@ -3,6 +3,7 @@
 import { join } from "node:path"
 import { Cause, Duration, Effect, Either, Schema } from "effect"
 import { Proposal } from "../domain.js"
+import { readNotes } from "../agent-kit/notes.js"
 import { describeParseError } from "../errors.js"
 import type { CanvasFile, ProposalContext } from "../services/agent.js"
 import type { Experiment } from "./experiment.js"
@@ -33,6 +34,8 @@ export const proposalContext = (run: LoopRun, state: LoopState, experiment: Expe
       costUsd: config.maxCostUsd === undefined ? undefined : config.maxCostUsd - totalCost(state)
     },
     experimentId: experiment.id,
+    notes: readNotes(join(run.runDir, "notes.md")),
+    notesFile: join(run.runDir, "notes.md"),
     transcriptDir: join(run.runDir, "transcripts"),
     signal: run.runtime.killSignal
   }

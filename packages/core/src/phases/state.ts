@@ -44,6 +44,11 @@ export const totalCost = (state: LoopState): number => state.records.reduce((sum
 export const threshold = (state: LoopState, config: LoopConfig): number => keepThreshold(config.minDelta, config.noiseZ * noiseStd(state))
 export const nextId = (state: LoopState): number => (state.records.at(-1)?.id ?? 0) + 1
 export const sessionSeconds = (state: LoopState, now = Date.now()): number => (now - state.sessionStart) / 1000
+/** Experiments since the last keep (earlier sessions included). */
+export const sinceLastKeep = (state: LoopState): number => {
+  const last = state.records.findLastIndex((r) => r.status === "keep")
+  return last < 0 ? 0 : state.records.length - 1 - last
+}
 /** The last record of this session, if any. */
 export const lastOfSession = (state: LoopState): ExperimentRecord | undefined =>
   state.records.length > state.resumedAfter ? state.records.at(-1) : undefined
@@ -76,6 +81,9 @@ export const stopReason = (
     return `reached maxDurationSeconds (${config.maxDurationSeconds})`
   }
   if (config.maxCostUsd !== undefined && totalCost(state) >= config.maxCostUsd) return `reached maxCostUsd ($${config.maxCostUsd})`
+  if (config.maxWithoutImprovement !== undefined && sinceLastKeep(state) >= config.maxWithoutImprovement) {
+    return `no improvement in the last ${config.maxWithoutImprovement} experiments (maxWithoutImprovement)`
+  }
   const last = lastOfSession(state)
   if (last?.baseline && last.status !== "keep") {
     return `the unchanged baseline failed (${last.decisionReason}); fix the canvas or the trainer, see ${signals.logOf(last.id)}`

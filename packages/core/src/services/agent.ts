@@ -31,6 +31,9 @@ export interface ProposalContext {
   }
   /** The experiment number this proposal is for (1-based; the baseline is 1). */
   readonly experimentId: number
+  /** The run's research notes so far (see agent-kit/notes.ts), and the file the `note` tool appends to. */
+  readonly notes?: string
+  readonly notesFile?: string
   /** Where the agent may save its transcript (a directory), if the store keeps them. */
   readonly transcriptDir?: string
   readonly signal?: AbortSignal

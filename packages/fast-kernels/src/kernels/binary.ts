@@ -1,6 +1,6 @@
-// Add, Sub, Multiply and RealDiv of float32 tensors of different shapes (broadcasting), where
-// tfjs's wasm kernels take a slow per-element index path. Same-shape operands keep the stock
-// kernels (already vectorised).
+// Add, Sub, Multiply and RealDiv of float32 tensors: natively, split across the addon's threads
+// when large (tfjs's wasm kernels run on one thread in Node and take a slow per-element index
+// path whenever they broadcast).
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs"
 import type { NativeKernels } from "../addon.js"
 import { broadcastShape, padShape } from "../shapes.js"
@@ -14,13 +14,11 @@ interface BinaryArgs {
   readonly backend: WasmBackendLike
 }
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
-
 export const binaryKernel = (addon: NativeKernels, name: BinaryKernelName, stock: KernelConfig): KernelConfig => ({
   ...stock,
   kernelFunc: ((args: BinaryArgs) => {
     const { a, b } = args.inputs
-    if (a.dtype !== "float32" || b.dtype !== "float32" || sameShape(a.shape, b.shape)) return stock.kernelFunc(args as never)
+    if (a.dtype !== "float32" || b.dtype !== "float32") return stock.kernelFunc(args as never)
     const outShape = broadcastShape(a.shape, b.shape)
     const backend = args.backend
     const out = backend.makeOutput(outShape, "float32")

@@ -1,8 +1,11 @@
 /* Broadcasting element-wise add / sub / mul / div of float32. tfjs's wasm kernels compute
  * an index per element on any broadcast (~50 ns an element for RMSNorm's [B, H, T, 1] scale);
  * here axes with the same broadcast pattern merge and the innermost run is a plain loop over
- * vectors, or vector-and-scalar, that the compiler vectorises. */
+ * vectors, or vector-and-scalar, that the compiler vectorises. Large outputs are split across
+ * the thread pool (tfjs's wasm kernels run on one thread in Node). */
 #include "kernels.h"
+
+#include "threads.h"
 
 #define MAX_RANK 16
 
@@ -31,6 +34,46 @@ INNER_LOOPS(inner_mul, x * y)
 INNER_LOOPS(inner_div, x / y)
 
 typedef void (*inner_fn)(const float*, size_t, const float*, size_t, float*, size_t);
+
+typedef struct {
+  inner_fn inner;
+  const float* a;
+  const float* b;
+  float* out;
+  size_t merged, dims[MAX_RANK], a_full[MAX_RANK], b_full[MAX_RANK], a_strides[MAX_RANK], b_strides[MAX_RANK];
+  size_t total, parts;
+} binary_job;
+
+/* Output elements [begin, end) of part `part`: the walk starts from begin's multi-index. */
+static void binary_part(void* ctx, size_t part, int worker) {
+  (void)worker;
+  const binary_job* job = ctx;
+  const size_t last = job->merged - 1, n = job->dims[last];
+  const size_t begin = job->total * part / job->parts, end = job->total * (part + 1) / job->parts;
+  size_t index[MAX_RANK] = {0}, ao = 0, bo = 0, rest = begin / n;
+  for (size_t d = last; d-- > 0;) {
+    index[d] = rest % job->dims[d];
+    rest /= job->dims[d];
+    ao += index[d] * job->a_strides[d];
+    bo += index[d] * job->b_strides[d];
+  }
+  for (size_t o = begin; o < end;) {
+    /* The rest of the current innermost run, cut at the part's end. */
+    const size_t j = o % n, run = (n - j < end - o) ? n - j : end - o;
+    job->inner(job->a + ao + j * job->a_full[last], job->a_full[last], job->b + bo + j * job->b_full[last], job->b_full[last],
+               job->out + o, run);
+    o += run;
+    if (j + run < n) break;
+    for (size_t d = last; d-- > 0;) {
+      ao += job->a_strides[d];
+      bo += job->b_strides[d];
+      if (++index[d] < job->dims[d]) break;
+      ao -= job->a_strides[d] * job->dims[d];
+      bo -= job->b_strides[d] * job->dims[d];
+      index[d] = 0;
+    }
+  }
+}
 
 /* binary(op, a, aShape, b, bShape, out, outShape): shapes padded to one rank by the caller. */
 napi_value fk_binary(napi_env env, napi_callback_info info) {
@@ -75,33 +118,21 @@ napi_value fk_binary(napi_env env, napi_callback_info info) {
       merged++;
     }
   }
-  const inner_fn inner = ops[op];
-  const float* pa = a.data;
-  const float* pb = b.data;
-  float* po = out.data;
+  binary_job job = {ops[op], a.data, b.data, out.data, merged, {0}, {0}, {0}, {0}, {0}, total, 1};
   if (merged == 0) {
-    inner(pa, 1, pb, 1, po, 1);
+    job.inner(job.a, 1, job.b, 1, job.out, 1);
     return NULL;
   }
-  size_t a_strides[MAX_RANK], b_strides[MAX_RANK];
   for (size_t d = merged, sa = 1, sb = 1; d-- > 0;) {
-    a_strides[d] = a_full[d] ? sa : 0;
-    b_strides[d] = b_full[d] ? sb : 0;
+    job.dims[d] = dims[d];
+    job.a_full[d] = a_full[d];
+    job.b_full[d] = b_full[d];
+    job.a_strides[d] = a_full[d] ? sa : 0;
+    job.b_strides[d] = b_full[d] ? sb : 0;
     if (a_full[d]) sa *= dims[d];
     if (b_full[d]) sb *= dims[d];
   }
-  const size_t last = merged - 1, n = dims[last];
-  size_t index[MAX_RANK] = {0}, ao = 0, bo = 0;
-  for (size_t o = 0; o < total; o += n) {
-    inner(pa + ao, a_full[last], pb + bo, b_full[last], po + o, n);
-    for (size_t d = last; d-- > 0;) {
-      ao += a_strides[d];
-      bo += b_strides[d];
-      if (++index[d] < dims[d]) break;
-      ao -= a_strides[d] * dims[d];
-      bo -= b_strides[d] * dims[d];
-      index[d] = 0;
-    }
-  }
+  if (total >= FK_PARALLEL_MIN_ELEMENTS) job.parts = fk_chunks(total, FK_PARALLEL_MIN_ELEMENTS / 4);
+  fk_parallel_for(job.parts, binary_part, &job, 0);
   return NULL;
 }

@@ -6,42 +6,18 @@
  *           dz/dx = 1 - (z / cap)^2
  * One pass over a row's logits per phase instead of tfjs's chain of element-wise kernels; the
  * backward recomputes z and the softmax rather than keeping a [N, V] activation alive.
- * Rows are split across threads; each keeps one row of scratch.
+ * Rows are split across the thread pool; each part keeps one row of scratch.
  * Targets outside [0, V) give loss 0 and zero gradient for that row (a masked position). */
-#if defined(__linux__)
-#define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) under -std=c11 */
-#endif
 #include "kernels.h"
 
 #include <math.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "blas.h"
-
-/* exp(x) for x in [-87, 88] to ~2 ulp, written with plain float/int ops so the compiler
- * vectorises the loops that call it (libm's expf is a scalar call). Rounding to the nearest
- * integer uses the 1.5 * 2^23 trick, which needs no floorf/rint call. */
-static inline float fast_expf(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f;
-  r = r + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = ((int32_t)n + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
+#include "fast_exp.h"
+#include "threads.h"
 
 /* tanh(x / cap) = 1 - 2 / (exp(2x / cap) + 1) */
 static inline float tanh_scaled(float x, float two_over_cap) {
@@ -115,7 +91,7 @@ static int ce_common(napi_env env, napi_value* argv, ce_args* out) {
   return 0;
 }
 
-/* Rows are independent: a call splits them across threads (the BLAS's thread count). */
+/* Rows are independent: a call splits them across the thread pool. */
 typedef struct {
   const float* x;
   const int32_t* t;
@@ -183,39 +159,31 @@ static void* backward_rows(void* arg) {
   return NULL;
 }
 
-static size_t thread_count(size_t rows, size_t v) {
-  if (rows * v < ((size_t)1 << 20)) return 1; /* small: threads cost more than they save */
-#if defined(OPENBLAS_VERSION)
-  long threads = openblas_get_num_threads();
-#else
-  long threads = sysconf(_SC_NPROCESSORS_ONLN);
-#endif
-  if (threads < 1) threads = 1;
-  if (threads > 16) threads = 16;
-  return (size_t)threads < rows ? (size_t)threads : rows;
+typedef struct {
+  ce_rows all;
+  void* (*work)(void*);
+  size_t parts;
+  atomic_int failed;
+} ce_job;
+
+static void ce_task(void* ctx, size_t part, int worker) {
+  (void)worker;
+  ce_job* job = ctx;
+  ce_rows rows = job->all;
+  rows.begin = job->all.end * part / job->parts;
+  rows.end = job->all.end * (part + 1) / job->parts;
+  job->work(&rows);
+  if (rows.failed) atomic_store(&job->failed, 1);
 }
 
-/* Runs `work` over all rows in up to thread_count(...) parts; returns 0, or -1 when out of memory. */
+/* Runs `work` over all rows in parts across the thread pool; returns 0, or -1 when out of memory. */
 static int run_rows(ce_rows all, void* (*work)(void*)) {
-  ce_rows parts[16];
-  pthread_t ids[16];
-  const size_t rows = all.end, workers = thread_count(rows, all.v);
-  for (size_t w = 0; w < workers; w++) {
-    parts[w] = all;
-    parts[w].begin = rows * w / workers;
-    parts[w].end = rows * (w + 1) / workers;
-  }
-  size_t started = 0;
-  for (size_t w = 1; w < workers; w++) {
-    if (pthread_create(&ids[w], NULL, work, &parts[w]) != 0) break;
-    started = w;
-  }
-  work(&parts[0]);
-  for (size_t w = started + 1; w < workers; w++) work(&parts[w]); /* threads that did not start */
-  for (size_t w = 1; w <= started; w++) pthread_join(ids[w], NULL);
-  for (size_t w = 0; w < workers; w++)
-    if (parts[w].failed) return -1;
-  return 0;
+  ce_job job = {all, work, 1, 0};
+  const size_t rows = all.end;
+  /* Below ~1 M elements threads cost more than they save. */
+  if (rows * all.v >= ((size_t)1 << 20)) job.parts = fk_chunks(rows, 16);
+  fk_parallel_for(job.parts, ce_task, &job, 0);
+  return atomic_load(&job.failed) ? -1 : 0;
 }
 
 napi_value fk_cross_entropy_forward(napi_env env, napi_callback_info info) {

@@ -3,72 +3,54 @@
  * JS passes three Float32Arrays (usually views of the wasm heap) and one Uint32Array of
  * element offsets, a triple (a, b, c) per batch entry, so every broadcasting pattern of
  * tf.matMul reduces to one call. Matrices are row-major and contiguous: the leading
- * dimensions follow from the transpose flags. */
+ * dimensions follow from the transpose flags. The product runs on the built-in GEMM
+ * (gemm_builtin.c) or, where the addon was built with one, the system BLAS: useGemm picks. */
 #include "kernels.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "gemm_builtin.h"
+#include "threads.h"
+
+#ifdef FK_HAVE_BLAS
 #include "blas.h"
 
-#if defined(OPENBLAS_VERSION)
-#include <pthread.h>
-#define MAX_WORKERS 64
-#endif
+static int use_blas = 1;
 
-typedef struct {
-  int trans_a, trans_b, m, n, k, lda, ldb, ldc;
-  float alpha, beta;
-  const float* a;
-  const float* b;
-  float* c;
-  const uint32_t* offsets;
-  size_t begin, end;
-} gemm_range;
-
-static void* run_range(void* arg) {
-  const gemm_range* r = (const gemm_range*)arg;
-  for (size_t i = r->begin; i < r->end; i++) {
-    cblas_sgemm(CblasRowMajor, r->trans_a ? CblasTrans : CblasNoTrans, r->trans_b ? CblasTrans : CblasNoTrans, r->m, r->n,
-                r->k, r->alpha, r->a + r->offsets[3 * i], r->lda, r->b + r->offsets[3 * i + 1], r->ldb, r->beta,
-                r->c + r->offsets[3 * i + 2], r->ldc);
+static void blas_range(const fk_gemm_job* job, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; i++) {
+    const uint32_t* off = job->offsets + 3 * i;
+    cblas_sgemm(CblasRowMajor, job->trans_a ? CblasTrans : CblasNoTrans, job->trans_b ? CblasTrans : CblasNoTrans,
+                (int)job->m, (int)job->n, (int)job->k, job->alpha, job->a + off[0], (int)job->lda, job->b + off[1],
+                (int)job->ldb, job->beta, job->c + off[2], (int)job->ldc);
   }
-  return NULL;
 }
+
+#if defined(OPENBLAS_VERSION)
+static void blas_entry(void* ctx, size_t task, int worker) {
+  (void)worker;
+  blas_range(ctx, task, task + 1);
+}
+#endif
 
 /* Small products (attention's per-head 256x256x64) gain little from OpenBLAS's threads inside
- * one GEMM; a batch of them runs faster split across threads that each run single-threaded
- * GEMMs. Returns 0 when it did not apply. */
-static int run_batch_parallel(gemm_range* all, size_t batch) {
+ * one GEMM; a batch of them runs faster with the entries spread over our pool, each a
+ * single-threaded GEMM. */
+static void blas_gemm(const fk_gemm_job* job) {
 #if defined(OPENBLAS_VERSION)
   const int threads = openblas_get_num_threads();
-  const double work = 2.0 * all->m * all->n * all->k;
-  if (threads < 2 || batch < 2 || work > 64.0 * 1024 * 1024) return 0;
-  const size_t workers = (size_t)threads < batch ? (size_t)threads : batch;
-  gemm_range ranges[MAX_WORKERS];
-  pthread_t ids[MAX_WORKERS];
-  size_t started = 0;
-  openblas_set_num_threads(1);
-  for (size_t w = 0; w < workers && w < MAX_WORKERS; w++) {
-    ranges[w] = *all;
-    ranges[w].begin = batch * w / workers;
-    ranges[w].end = batch * (w + 1) / workers;
+  const double work = 2.0 * job->m * job->n * job->k;
+  if (threads >= 2 && job->batch >= 2 && work <= 64.0 * 1024 * 1024) {
+    openblas_set_num_threads(1);
+    fk_parallel_for(job->batch, blas_entry, (void*)job, threads);
+    openblas_set_num_threads(threads);
+    return;
   }
-  for (size_t w = 1; w < workers && w < MAX_WORKERS; w++) {
-    if (pthread_create(&ids[w], NULL, run_range, &ranges[w]) != 0) break;
-    started = w;
-  }
-  run_range(&ranges[0]);
-  /* Ranges whose thread did not start run here. */
-  for (size_t w = started + 1; w < workers && w < MAX_WORKERS; w++) run_range(&ranges[w]);
-  for (size_t w = 1; w <= started; w++) pthread_join(ids[w], NULL);
-  openblas_set_num_threads(threads);
-  return 1;
-#else
-  (void)all;
-  (void)batch;
-  return 0;
 #endif
+  blas_range(job, 0, job->batch);
 }
+#endif
 
 napi_value fk_sgemm(napi_env env, napi_callback_info info) {
   napi_value argv[11];
@@ -103,13 +85,99 @@ napi_value fk_sgemm(napi_env env, napi_callback_info info) {
   }
   if (m == 0 || n == 0) return NULL;
 
-  gemm_range all = {trans_a, trans_b, (int)m, (int)n, (int)k, 0, 0, (int)n, (float)alpha, (float)beta,
-                    (const float*)a.data, (const float*)b.data, (float*)c.data, off, 0, batch};
-  all.lda = (int)(trans_a ? m : k);
-  all.ldb = (int)(trans_b ? k : n);
-  if (all.lda < 1) all.lda = 1;
-  if (all.ldb < 1) all.ldb = 1;
-  if (all.ldc < 1) all.ldc = 1;
-  if (!run_batch_parallel(&all, batch)) run_range(&all);
+  fk_gemm_job job = {trans_a, trans_b, (size_t)m, (size_t)n, (size_t)k, 0, 0, (size_t)n, (float)alpha, (float)beta,
+                     (const float*)a.data, (const float*)b.data, (float*)c.data, off, batch};
+  job.lda = (size_t)(trans_a ? m : k);
+  job.ldb = (size_t)(trans_b ? k : n);
+  if (job.lda < 1) job.lda = 1;
+  if (job.ldb < 1) job.ldb = 1;
+#ifdef FK_HAVE_BLAS
+  if (use_blas) {
+    blas_gemm(&job);
+    return NULL;
+  }
+#endif
+  if (fk_gemm_builtin(&job) != 0) return throw_range(env, "fast-kernels: sgemm could not allocate its packing buffers");
   return NULL;
+}
+
+/* gemmInfo(): { active, kernel, kernels, blas, threads } — what the next sgemm runs on. */
+napi_value fk_gemm_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, value, list;
+  napi_create_object(env, &result);
+  const fk_kernel_info* kernel = fk_gemm_kernel();
+#ifdef FK_HAVE_BLAS
+  napi_create_string_utf8(env, use_blas ? "blas" : "builtin", NAPI_AUTO_LENGTH, &value);
+#else
+  napi_create_string_utf8(env, "builtin", NAPI_AUTO_LENGTH, &value);
+#endif
+  napi_set_named_property(env, result, "active", value);
+  napi_create_string_utf8(env, kernel->name, NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, result, "kernel", value);
+  const fk_kernel_info* kernels[4];
+  const size_t count = fk_gemm_kernels(kernels, 4);
+  napi_create_array_with_length(env, count, &list);
+  for (size_t i = 0; i < count; i++) {
+    napi_create_string_utf8(env, kernels[i]->name, NAPI_AUTO_LENGTH, &value);
+    napi_set_element(env, list, (uint32_t)i, value);
+  }
+  napi_set_named_property(env, result, "kernels", list);
+#if defined(FK_HAVE_BLAS) && defined(OPENBLAS_VERSION)
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &value);
+#elif defined(FK_HAVE_BLAS) && defined(__APPLE__)
+  napi_create_string_utf8(env, "Accelerate", NAPI_AUTO_LENGTH, &value);
+#elif defined(FK_HAVE_BLAS)
+  napi_create_string_utf8(env, "CBLAS", NAPI_AUTO_LENGTH, &value);
+#else
+  napi_get_null(env, &value);
+#endif
+  napi_set_named_property(env, result, "blas", value);
+  napi_create_int32(env, fk_threads(), &value);
+  napi_set_named_property(env, result, "threads", value);
+  return result;
+}
+
+/* useGemm(name): "blas", "builtin", or a built-in kernel ("avx512", "avx2", "neon",
+ * "generic"); throws when this build or CPU lacks it. */
+napi_value fk_use_gemm(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (get_args(env, info, 1, argv) != 0) return NULL;
+  char name[32];
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "fast-kernels: argument 'name' must be a string");
+    return NULL;
+  }
+  if (strcmp(name, "blas") == 0) {
+#ifdef FK_HAVE_BLAS
+    use_blas = 1;
+    return NULL;
+#else
+    return throw_range(env, "fast-kernels: this addon was built without a system BLAS");
+#endif
+  }
+  if (strcmp(name, "builtin") != 0 && !fk_gemm_use_kernel(name)) {
+    char message[96];
+    snprintf(message, sizeof message, "fast-kernels: no GEMM kernel '%s' on this machine", name);
+    return throw_range(env, message);
+  }
+#ifdef FK_HAVE_BLAS
+  use_blas = 0;
+#endif
+  return NULL;
+}
+
+/* setThreads(n): the pool's threads and OpenBLAS's; returns the count in use. */
+napi_value fk_set_threads_api(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int64_t threads;
+  if (get_args(env, info, 1, argv) || arg_int(env, argv[0], "threads", 1, &threads)) return NULL;
+  const int count = fk_set_threads(threads > FK_MAX_THREADS ? FK_MAX_THREADS : (int)threads);
+#if defined(FK_HAVE_BLAS) && defined(OPENBLAS_VERSION)
+  openblas_set_num_threads(count);
+#endif
+  napi_value result;
+  napi_create_int32(env, count, &result);
+  return result;
 }

@@ -12,5 +12,10 @@ napi_value fk_gather(napi_env env, napi_callback_info info);
 napi_value fk_segment_sum(napi_env env, napi_callback_info info);
 napi_value fk_cross_entropy_forward(napi_env env, napi_callback_info info);
 napi_value fk_cross_entropy_backward(napi_env env, napi_callback_info info);
+napi_value fk_unary(napi_env env, napi_callback_info info);
+napi_value fk_softmax(napi_env env, napi_callback_info info);
+napi_value fk_gemm_info(napi_env env, napi_callback_info info);
+napi_value fk_use_gemm(napi_env env, napi_callback_info info);
+napi_value fk_set_threads_api(napi_env env, napi_callback_info info);
 
 #endif

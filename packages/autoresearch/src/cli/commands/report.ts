@@ -2,12 +2,21 @@ import { join } from "node:path"
 import { readRecords, resolveTag, runDir } from "../../results/records.js"
 import { keptDiffs } from "../../report/kept-diffs.js"
 import { writeReport } from "../../report/write-report.js"
+import { readVerify, renderVerify } from "../../verify/verify-file.js"
+import { readNotes } from "@autoresearch/core"
 import { requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { workspaceDir } from "../common-options.js"
 import { displayPath } from "../display-path.js"
 import { stringOption } from "../values.js"
 import { resolve } from "node:path"
+
+/** The run's last verify report (as text) and its research notes, where it has them. */
+const verifyAndNotes = (workspace: string, tag: string): { verify?: string; notes?: string } => {
+  const verify = readVerify(workspace, tag)
+  const notes = readNotes(join(runDir(workspace, tag), "notes.md"))
+  return { ...(verify !== undefined ? { verify: renderVerify(verify) } : {}), ...(notes !== "" ? { notes } : {}) }
+}
 
 export const reportCommand: Command = {
   name: "report",
@@ -34,6 +43,7 @@ export const reportCommand: Command = {
       diffs: keptDiffs(workspace.dir, records),
       outDir: out !== undefined ? resolve(io.cwd, out) : join(runDir(workspace.dir, tag), "report"),
       programFile: join(workspace.dir, "program.md"),
+      ...verifyAndNotes(workspace.dir, tag),
       png: values["svg-only"] !== true
     })
     if (values.json === true) {

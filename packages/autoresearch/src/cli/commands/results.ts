@@ -1,6 +1,7 @@
 import { readRecords, resolveTag } from "../../results/records.js"
 import { summarize } from "../../results/summary.js"
 import { renderTable } from "../../results/table.js"
+import { readVerify, renderVerify } from "../../verify/verify-file.js"
 import { requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { workspaceDir } from "../common-options.js"
@@ -19,8 +20,12 @@ export const resultsCommand: Command = {
     const workspace = requireWorkspace(workspaceDir(values, io))
     const tag = resolveTag(workspace.dir, stringOption(values, "tag"))
     const summary = summarize(tag, readRecords(workspace.dir, tag))
-    if (values.json === true) line(io.stdout, JSON.stringify(summary))
-    else line(io.stdout, renderTable(summary, { color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined }))
+    const verify = readVerify(workspace.dir, tag)
+    if (values.json === true) line(io.stdout, JSON.stringify(verify === undefined ? summary : { ...summary, verify }))
+    else {
+      line(io.stdout, renderTable(summary, { color: io.stdout.isTTY === true && io.env.NO_COLOR === undefined }))
+      if (verify !== undefined) line(io.stdout, renderVerify(verify))
+    }
     return ExitCode.ok
   }
 }

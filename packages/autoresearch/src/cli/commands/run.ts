@@ -4,6 +4,8 @@ import { startDashboard } from "../../dashboard/server.js"
 import { summarize } from "../../results/summary.js"
 import { renderTotals, streamHeader, streamRow } from "../../results/table.js"
 import { resolveResearch, runResearch, type ResearchOptions } from "../../run-research.js"
+import { parallelOptions } from "./run-parallel-options.js"
+import { runParallelResearch } from "../../run-parallel.js"
 import { checkProfile, requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { workspaceDir } from "../common-options.js"
@@ -30,10 +32,15 @@ export const runCommand: Command = {
     "min-delta": { type: "string", placeholder: "bpb", description: "keep only changes better than the best by more than this (default 0)" },
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
     seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
+    patience: { type: "string", placeholder: "n", description: "stop after n experiments in a row without a keep" },
+    confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best) a keep within a few σ may need (default 0: one run decides)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     dashboard: { type: "boolean", description: "also serve the live dashboard (see `autoresearch dashboard`)" },
     port: { type: "string", short: "p", placeholder: "n", description: "the dashboard's port (default 8321; 0 picks a free one)" },
-    json: { type: "boolean", description: "print the run's summary as one JSON object at the end" }
+    json: { type: "boolean", description: "print the run's summary as one JSON object at the end" },
+    parallel: { type: "string", placeholder: "n", description: "train n experiments at once: n workers in this process, or with --db n jobs in flight for `autoresearch worker`s" },
+    db: { type: "string", placeholder: "postgres-url", description: "coordinate workers on other machines through this database (default: $AUTORESEARCH_DB when --remote is given)" },
+    remote: { type: "string", placeholder: "git-url", description: "with --db: the git remote experiment commits are pushed to for the workers" }
   },
   details: [
     "Ctrl-C once: finish the running experiment, record it and stop with the workspace at the best",
@@ -57,8 +64,11 @@ export const runCommand: Command = {
       ...defined("budgetSeconds", numberOption(values, "budget", cmd, { positive: true })),
       ...defined("minDelta", numberOption(values, "min-delta", cmd, { min: 0 })),
       ...defined("noiseRepeats", numberOption(values, "noise-repeats", cmd, { integer: true, min: 0 })),
+      ...defined("maxConfirmations", numberOption(values, "confirmations", cmd, { integer: true, min: 0 })),
+      ...defined("maxWithoutImprovement", numberOption(values, "patience", cmd, { integer: true, positive: true })),
       ...defined("seed", numberOption(values, "seed", cmd, { integer: true }))
     }
+    const parallel = parallelOptions(values, io.env)
     const port = numberOption(values, "port", cmd, { integer: true, min: 0 }) ?? 8321
     const profileAsked = choiceOption(values, "profile", ["cpu", "reference"], cmd)
     const workspace = requireWorkspace(options.dir!)
@@ -112,7 +122,10 @@ export const runCommand: Command = {
       err.print(stage === "stopping" ? "interrupted: finishing the running experiment, then stopping at the best commit (Ctrl-C again to kill it now)" : "killing the running experiment now")
     )
     try {
-      const summary = await runResearch({ ...options, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal, killSignal: interrupts.interrupt.killSignal })
+      const summary =
+        parallel !== undefined
+          ? await runParallelResearch({ ...options, ...parallel, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal })
+          : await runResearch({ ...options, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal, killSignal: interrupts.interrupt.killSignal })
       err.done()
       if (values.json === true) line(io.stdout, JSON.stringify(summary))
       else {

@@ -1,0 +1,51 @@
+// Load awareness: a wall-clock budget turns machine load into val_bpb, so a run whose
+// throughput falls outside the band of recent runs was disturbed and must not decide anything.
+import type { RunMetrics } from "../domain.js"
+
+export interface ThroughputBand {
+  readonly low: number
+  readonly high: number
+  readonly median: number
+}
+
+export interface BandOptions {
+  /** The band is at least ± this fraction of the median. Default 0.15. */
+  readonly relative?: number
+  /** … and at least ± this many robust standard deviations (1.4826 × MAD). Default 4. */
+  readonly k?: number
+  /** Fewer recent runs than this give no band (nothing is disturbed). Default 3. */
+  readonly minRuns?: number
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * Training throughput in model FLOP/s (6 × parameters × tokens / training seconds): unlike
+ * tokens per second it changes little when a change makes the model larger or smaller, so
+ * runs of different configurations share one band. Undefined when the trainer reports no sizes.
+ */
+export const throughputOf = (metrics: RunMetrics): number | undefined => {
+  const flops = 6 * metrics.numParamsM * 1e6 * metrics.totalTokensM * 1e6
+  return flops > 0 && metrics.trainingSeconds > 0 ? flops / metrics.trainingSeconds : undefined
+}
+
+/** The band of normal throughput from recent runs (median ± max(relative, k robust σ)). */
+export const throughputBand = (recent: ReadonlyArray<number>, options: BandOptions = {}): ThroughputBand | undefined => {
+  const values = recent.filter((value) => Number.isFinite(value) && value > 0)
+  if (values.length < (options.minRuns ?? 3)) return undefined
+  const m = median(values)
+  const mad = median(values.map((value) => Math.abs(value - m)))
+  const half = Math.max((options.relative ?? 0.15) * m, (options.k ?? 4) * 1.4826 * mad)
+  return { low: m - half, high: m + half, median: m }
+}
+
+/** Whether a run's throughput falls outside the band of recent runs (re-run it before deciding). */
+export const isDisturbed = (throughput: number | undefined, recent: ReadonlyArray<number>, options: BandOptions = {}): boolean => {
+  if (throughput === undefined) return false
+  const band = throughputBand(recent, options)
+  return band !== undefined && (throughput < band.low || throughput > band.high)
+}

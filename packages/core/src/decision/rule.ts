@@ -1,0 +1,82 @@
+// The keep rule as a sequential test, pure data in and out. One run of a candidate is compared
+// with every run of the best so far; a clear win stands, a clear loss goes, and anything in
+// between asks for a paired re-run (the candidate and the best, both with the same fresh seed)
+// until the evidence decides or the re-runs are used up.
+import { mean, type NoiseEstimate, tQuantile } from "./noise.js"
+
+export interface RuleOptions {
+  /** Smallest gain worth keeping, in val_bpb (config `minDelta`). */
+  readonly minDelta: number
+  /** The bar for a keep, in standard errors (one-sided normal quantile). Default 2. */
+  readonly z?: number
+  /** A first run whose gain exceeds this many standard errors stands without confirmation. Default 4. */
+  readonly clearZ?: number
+  /** A first run whose gain is below this many standard errors is discarded at once. Default 0.5. */
+  readonly enterZ?: number
+  /** Paired re-runs allowed per decision. Default 3. */
+  readonly maxConfirmations?: number
+}
+
+export interface Evidence {
+  /** val_bpb of every run of the candidate (the first, then its confirmations). */
+  readonly candidate: ReadonlyArray<number>
+  /** val_bpb of every run of the best (its own runs and the paired re-runs). */
+  readonly best: ReadonlyArray<number>
+  /** mean(best) − mean(candidate) − minDelta: the gain beyond the smallest worth keeping. */
+  readonly margin: number
+  /** The run-to-run noise used, and its degrees of freedom. */
+  readonly sigma: number
+  readonly dof: number
+  /** Standard error of the margin: σ·√(1/n_candidate + 1/n_best). */
+  readonly standardError: number
+  /** The margin a keep needed (t(z, dof) × standard error). */
+  readonly bar: number
+}
+
+export type Verdict =
+  | { readonly _tag: "Keep"; readonly reason: string; readonly evidence: Evidence }
+  | { readonly _tag: "Discard"; readonly reason: string; readonly evidence: Evidence }
+  /** Re-run the candidate and the best once more, with the same fresh seed, then judge again. */
+  | { readonly _tag: "Confirm"; readonly reason: string; readonly evidence: Evidence }
+
+const fmt = (x: number) => x.toFixed(4)
+
+/** Judges a candidate against the best on the runs so far. */
+export const judge = (
+  candidate: ReadonlyArray<number>,
+  best: ReadonlyArray<number>,
+  noise: NoiseEstimate,
+  options: RuleOptions
+): Verdict => {
+  const z = options.z ?? 2
+  const clearZ = options.clearZ ?? 4
+  const enterZ = options.enterZ ?? 0.5
+  const maxConfirmations = options.maxConfirmations ?? 3
+  const margin = mean(best) - mean(candidate) - options.minDelta
+  const known = noise.dof > 0 && noise.std > 0
+  const standardError = known ? noise.std * Math.sqrt(1 / candidate.length + 1 / best.length) : 0
+  const t = (q: number) => tQuantile(q, noise.dof)
+  const bar = t(z) * standardError
+  const evidence: Evidence = { candidate, best, margin, sigma: noise.std, dof: noise.dof, standardError, bar }
+  const confirmations = candidate.length - 1
+  const left = confirmations < maxConfirmations
+  const runs = `${candidate.length} run(s) vs ${best.length}`
+  const facts = `margin ${fmt(margin)}, σ ${fmt(noise.std)} (${noise.dof} dof), needed ${fmt(bar)}; ${runs}`
+
+  if (margin <= 0) return { _tag: "Discard", reason: `no gain: ${facts}`, evidence }
+  // Without a noise estimate nothing can be told from one run: confirm, which also measures σ.
+  if (!known) {
+    return left
+      ? { _tag: "Confirm", reason: `gain with no noise estimate yet: ${facts}`, evidence }
+      : { _tag: "Keep", reason: `gain over every re-run, noise unmeasurable: ${facts}`, evidence }
+  }
+  if (confirmations === 0) {
+    if (margin > t(clearZ) * standardError) return { _tag: "Keep", reason: `clear gain: ${facts}`, evidence }
+    if (margin <= t(enterZ) * standardError) return { _tag: "Discard", reason: `gain within the noise: ${facts}`, evidence }
+    return { _tag: "Confirm", reason: `gain within a few σ, confirming: ${facts}`, evidence }
+  }
+  if (margin > bar) return { _tag: "Keep", reason: `confirmed gain: ${facts}`, evidence }
+  return left
+    ? { _tag: "Confirm", reason: `not decided yet, confirming again: ${facts}`, evidence }
+    : { _tag: "Discard", reason: `not confirmed: ${facts}`, evidence }
+}

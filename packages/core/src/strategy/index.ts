@@ -1,0 +1,1 @@
+export { bestFirst, type BestFirstOptions, greedy, nodesOf, type SearchNode, type Strategy } from "./strategy.js"

@@ -1,0 +1,74 @@
+// The ledger on PostgreSQL, shared by the coordinator and every worker.
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Schema } from "effect"
+import { DatabaseError } from "./errors.js"
+import { JobClaim, JobResult, TrainJob } from "./job.js"
+import { JobLedger } from "./ledger.js"
+import { dbError } from "./postgres.js"
+
+const encodeJob = Schema.encodeSync(Schema.parseJson(TrainJob))
+const decodeJob = Schema.decodeUnknown(Schema.parseJson(TrainJob))
+const encodeResult = Schema.encodeSync(Schema.parseJson(JobResult))
+const decodeResult = Schema.decodeUnknown(Schema.parseJson(JobResult))
+
+const decodeRow = <A>(what: string, decode: (u: unknown) => Effect.Effect<A, unknown>) => (text: unknown) =>
+  Effect.mapError(decode(text), (error) => new DatabaseError({ message: `PostgreSQL: a stored ${what} does not decode: ${String(error)}` }))
+
+export const makePgLedger = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  return JobLedger.of({
+    recordOffers: (jobs) => {
+      if (jobs.length === 0) return Effect.void
+      const offeredAt = new Date().toISOString()
+      const rows = jobs.map((job) => ({ id: job.id, tag: job.tag, experiment: job.experiment, job: encodeJob(job), offered_at: offeredAt }))
+      return sql`INSERT INTO autoresearch_jobs ${sql.insert(rows)} ON CONFLICT (id) DO NOTHING`.pipe(
+        Effect.asVoid,
+        Effect.mapError(dbError("recording offered jobs"))
+      )
+    },
+    claim: (jobId, worker) =>
+      sql<{ claim: number }>`INSERT INTO autoresearch_claims (job_id, claim, worker, claimed_at)
+          SELECT ${jobId}, COALESCE(MAX(claim), 0) + 1, ${worker}, ${new Date().toISOString()}
+          FROM autoresearch_claims WHERE job_id = ${jobId}
+          RETURNING claim`.pipe(
+        // Two claims of one job at the same instant collide on the key: count again.
+        Effect.retry({ times: 3 }),
+        Effect.map((rows) => rows[0]!.claim),
+        Effect.mapError(dbError("counting a claim"))
+      ),
+    writeResult: (result) =>
+      sql<{ job_id: string }>`INSERT INTO autoresearch_results (job_id, tag, result)
+          VALUES (${result.jobId}, ${result.tag}, ${encodeResult(result)})
+          ON CONFLICT (job_id) DO NOTHING
+          RETURNING job_id`.pipe(
+        Effect.map((rows) => rows.length === 1),
+        Effect.mapError(dbError("writing a result"))
+      ),
+    results: (jobIds) =>
+      jobIds.length === 0
+        ? Effect.succeed([])
+        : sql<{ result: string }>`SELECT result FROM autoresearch_results WHERE ${sql.in("job_id", jobIds)}`.pipe(
+            Effect.mapError(dbError("reading results")),
+            Effect.flatMap((rows) => Effect.forEach(rows, (row) => decodeRow("result", decodeResult)(row.result)))
+          ),
+    offered: (tag) =>
+      sql<{ job: string }>`SELECT job FROM autoresearch_jobs WHERE tag = ${tag} ORDER BY experiment, id`.pipe(
+        Effect.mapError(dbError("reading offered jobs")),
+        Effect.flatMap((rows) => Effect.forEach(rows, (row) => decodeRow("job", decodeJob)(row.job)))
+      ),
+    claims: (tag) =>
+      sql<{ job_id: string; claim: number; worker: string; claimed_at: string }>`
+          SELECT c.job_id, c.claim, c.worker, c.claimed_at FROM autoresearch_claims c
+          JOIN autoresearch_jobs j ON j.id = c.job_id
+          WHERE j.tag = ${tag} ORDER BY c.claimed_at, c.job_id, c.claim`.pipe(
+        Effect.mapError(dbError("reading claims")),
+        Effect.flatMap((rows) =>
+          Effect.forEach(rows, (row) =>
+            decodeRow("claim", Schema.decodeUnknown(JobClaim))({ jobId: row.job_id, claim: row.claim, worker: row.worker, claimedAt: row.claimed_at })
+          )
+        )
+      )
+  })
+})
+
+export const PgLedger = { layer: Layer.effect(JobLedger, makePgLedger) }
