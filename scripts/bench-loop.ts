@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ResultsStore, runResearch } from "../packages/core/src/index.js"
+import { ResultsStore, runLoop } from "../packages/core/src/index.js"
 import { ScriptedAgent, ScriptedTrainer } from "../packages/core/src/test/index.js"
 import { GitWorkspace } from "../packages/git/src/index.js"
 
@@ -36,7 +36,7 @@ let best = 1
 const trainer = ScriptedTrainer.make((call) => (call % 3 === 0 ? (best -= 0.001) : best + 0.01))
 
 const started = performance.now()
-const summary = await runResearch({
+const summary = await runLoop({
   tag: "bench",
   budgetSeconds: 1,
   maxExperiments: experiments,

@@ -2,7 +2,7 @@
 // run with a proposal, a rate limit and a refused key, no file the run wrote, no commit and no
 // console output contains the key. The trainer is the scripted double (no training here).
 import { OpenAIAgent } from "@autoresearch/agent-openai"
-import { makeResultsStore, ResultsStore, runResearch } from "@autoresearch/core"
+import { makeResultsStore, ResultsStore, runLoop } from "@autoresearch/core"
 import { ScriptedTrainer, startScriptedServer } from "@autoresearch/core/test"
 import { GitWorkspace } from "@autoresearch/git"
 import { Effect } from "effect"
@@ -59,7 +59,7 @@ describe("the OpenAI agent in the research loop", () => {
     const price = { inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5 }
     const turnCost = (2000 * 2 + 200 * 8 + 1000 * 0.5) / 1e6
     try {
-      const summary = await runResearch({
+      const summary = await runLoop({
         tag: "o",
         budgetSeconds: 1,
         noiseRepeats: 0,

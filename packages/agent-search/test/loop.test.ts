@@ -1,7 +1,7 @@
 // The search agent inside the real loop, on a real git workspace: the trainer is the scripted
 // double (no real training here), scoring the committed canvas with a synthetic objective.
 import { SearchAgent, parseParameters } from "@autoresearch/agent-search"
-import { makeResultsStore, ResultsStore, runResearch } from "@autoresearch/core"
+import { makeResultsStore, ResultsStore, runLoop } from "@autoresearch/core"
 import { ScriptedTrainer } from "@autoresearch/core/test"
 import { GitWorkspace } from "@autoresearch/git"
 import { Effect } from "effect"
@@ -45,7 +45,7 @@ const score = (dir: string) => {
 }
 
 const run = (dir: string, maxExperiments: number) =>
-  runResearch({
+  runLoop({
     tag: "s",
     budgetSeconds: 1,
     noiseRepeats: 0,

@@ -1,6 +1,6 @@
 // autoresearch: batteries included. `runResearch` wires the default layers; everything the
 // defaults are made of is re-exported so a script can replace any one of them.
-export { runResearch, resolveResearch, defaultTag, type ResearchOptions, type ResolvedResearch } from "./run-research.js"
+export { runResearch, research, resolveResearch, defaultTag, expandHome, type ResearchOptions, type ResolvedResearch } from "./run-research.js"
 export { agentChoices, agentFromEnv, agentLayer, chooseAgent, type AgentChoice, type AgentSelection } from "./agent-selection.js"
 
 // results, charts, reports, the dashboard: usable from a script as well as from the CLI
@@ -16,7 +16,8 @@ export { initWorkspace, type InitOptions, type InitializedWorkspace } from "./wo
 export { WorkspaceProfile, readWorkspaceProfile, requireWorkspace, type ResearchWorkspace } from "./workspace/workspace.js"
 export { UserError } from "./user-error.js"
 
-// the core vocabulary
+// the core vocabulary: the services, the loop as an Effect (ResearchLoop.run, runLoop with
+// your own layers), the domain and the errors
 export {
   Agent,
   Trainer,
@@ -25,7 +26,27 @@ export {
   Workspace,
   ResearchEvents,
   ResultsStore,
+  ResearchLoop,
+  runLoop,
+  runLoopEffect,
   LoopInterrupt,
+  checkRunReport,
+  runDeadlineSeconds,
+  trainDeadlineSeconds,
+  type AgentService,
+  type TrainerService,
+  type EvaluatorService,
+  type StoreService,
+  type WorkspaceService,
+  type ResearchEventsService,
+  type PromiseAgent,
+  type PromiseTrainer,
+  type RunLoopOptions,
+  type LoopOptions,
+  type LoopConfig,
+  type ProposalInput,
+  type RunReportInput,
+  type RunMetricsInput,
   ConfigError,
   AgentError,
   TrainerError,
@@ -52,7 +73,7 @@ export {
 
 // the default parts, to configure or to replace
 export { GitWorkspace } from "@autoresearch/git"
-export { TfjsTrainer, CommandTrainer, type TfjsTrainerOptions, type CommandTrainerOptions } from "@autoresearch/trainer-tfjs"
+export { TfjsTrainer, CommandTrainer, parseSummary, formatSummary, type TfjsTrainerOptions, type CommandTrainerOptions } from "@autoresearch/trainer-tfjs"
 export { prepare, loadPrepared, profiles, PreparedEvaluator, type PreparedEnvironment, type Profile, type ProfileName } from "@autoresearch/prepare"
 export { AnthropicAgent } from "@autoresearch/agent-anthropic"
 export { OpenAIAgent } from "@autoresearch/agent-openai"

@@ -1,6 +1,7 @@
 // runResearch, batteries included: a night of research from a few lines of script. Every
 // default (the tfjs trainer, the git workspace, the results store, the agent from the
 // environment) is a Layer the caller may replace.
+import { homedir } from "node:os"
 import { join, resolve } from "node:path"
 import {
   type Agent,
@@ -9,7 +10,9 @@ import {
   type LoopConfigInput,
   type ResearchEvent,
   ResultsStore,
-  runResearch as runLoop,
+  runLoop,
+  runLoopEffect,
+  type RunLoopOptions,
   type Store,
   type Summary,
   type Trainer,
@@ -25,7 +28,7 @@ import { existsSync } from "node:fs"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, readWorkspaceProfile, type WorkspaceProfile } from "./workspace/workspace.js"
 
 export interface ResearchOptions extends Partial<LoopConfigInput> {
-  /** The workspace made by `autoresearch init` (default: the current directory). */
+  /** The workspace made by `autoresearch init` (default: the current directory; `~` is your home). */
   readonly dir?: string
   /** Names the run (branch autoresearch/<tag>, folder runs/<tag>); the same tag resumes. Default: today, e.g. "nov27". */
   readonly tag?: string
@@ -72,8 +75,11 @@ export interface ResolvedResearch {
   readonly profile: WorkspaceProfile | undefined
 }
 
+/** `~` and `~/x` mean the home directory, as in a shell. */
+export const expandHome = (path: string): string => (path === "~" ? homedir() : path.startsWith("~/") ? join(homedir(), path.slice(2)) : path)
+
 export const resolveResearch = (options: ResearchOptions): ResolvedResearch => {
-  const dir = resolve(options.dir ?? process.cwd())
+  const dir = resolve(expandHome(options.dir ?? process.cwd()))
   const profile = workspaceProfile(dir)
   const budgetSeconds = options.budgetSeconds ?? (profile !== undefined ? profiles[profile.profile].timeBudgetSeconds : undefined)
   if (budgetSeconds === undefined) {
@@ -90,8 +96,27 @@ export const resolveResearch = (options: ResearchOptions): ResolvedResearch => {
  * Runs the research loop until a limit (maxExperiments, maxHours/maxDurationSeconds,
  * maxCostUsd) or the signal; resolves with the run's Summary. Rejects with a tagged error
  * (ConfigError, WorkspaceError, PrepareError, StoreError ...) whose message is meant for a person.
+ *
+ * @example
+ * const summary = await runResearch({ dir: "~/research", maxExperiments: 20 })
  */
-export const runResearch = async (options: ResearchOptions = {}): Promise<Summary> => {
+export const runResearch = async (options: ResearchOptions = {}): Promise<Summary> => runLoop(await researchPlan(options))
+
+/**
+ * `runResearch` as an Effect, to compose into an Effect program: the same defaults, failing
+ * with the same tagged errors; interrupting the fiber ends the loop at the best commit.
+ *
+ * @example
+ * const summary = yield* research({ dir: "~/research", maxExperiments: 20 })
+ */
+export const research = (options: ResearchOptions = {}): Effect.Effect<Summary, unknown> =>
+  Effect.flatMap(
+    Effect.tryPromise({ try: () => researchPlan(options), catch: (error) => error }),
+    runLoopEffect
+  )
+
+/** The loop options runResearch hands to the loop: every default filled in, the data checked. */
+const researchPlan = async (options: ResearchOptions): Promise<RunLoopOptions> => {
   const resolved = resolveResearch(options)
   const { dir, tag, budgetSeconds, profile } = resolved
   const {
@@ -113,7 +138,7 @@ export const runResearch = async (options: ResearchOptions = {}): Promise<Summar
 
   const runDir = join(dir, "runs", tag)
   const writeEvent = eventsLog === false ? undefined : eventLogWriter(eventsFile(runDir))
-  return runLoop({
+  return {
     ...loop,
     tag,
     budgetSeconds,
@@ -141,5 +166,5 @@ export const runResearch = async (options: ResearchOptions = {}): Promise<Summar
     programFile: PROGRAM_FILE,
     ...(signal !== undefined ? { signal } : {}),
     ...(killSignal !== undefined ? { killSignal } : {})
-  })
+  }
 }

@@ -44,15 +44,15 @@ export const ResearchEvent = Schema.Union(
 )
 export type ResearchEvent = typeof ResearchEvent.Type
 
+/** What the `ResearchEvents` tag provides. */
+export interface ResearchEventsService {
+  readonly publish: (event: ResearchEvent) => Effect.Effect<void>
+  /** A stream of every event published after subscription. */
+  readonly events: Stream.Stream<ResearchEvent>
+}
+
 /** The hub the loop publishes to; subscribe with `events`. */
-export class ResearchEvents extends Context.Tag("@autoresearch/core/ResearchEvents")<
-  ResearchEvents,
-  {
-    readonly publish: (event: ResearchEvent) => Effect.Effect<void>
-    /** A stream of every event published after subscription. */
-    readonly events: Stream.Stream<ResearchEvent>
-  }
->() {
+export class ResearchEvents extends Context.Tag("@autoresearch/core/ResearchEvents")<ResearchEvents, ResearchEventsService>() {
   /** An in-memory hub; `listener`, when given, is called synchronously for every event. */
   static readonly layer = (listener?: (event: ResearchEvent) => void) =>
     Layer.effect(

@@ -107,12 +107,8 @@ export interface RunLoopOptions extends LoopOptions {
   readonly onEvent?: (event: ResearchEvent) => void
 }
 
-/**
- * The loop as a Promise, with every service given as a Layer: resolves with the Summary when
- * the loop stops, rejects with the tagged error (ConfigError, StoreError, WorkspaceError, ...)
- * that stopped it. `autoresearch`'s `runResearch` is this with the default layers.
- */
-export const runResearch = async (options: RunLoopOptions): Promise<Summary> => {
+/** Every service of the loop from the layers in `options`, and the event hub calling `onEvent`. */
+export const loopLayer = (options: RunLoopOptions) => {
   const { onEvent } = options
   // A listener that throws must not end the night: it is reported and the loop goes on.
   const listener =
@@ -124,8 +120,26 @@ export const runResearch = async (options: RunLoopOptions): Promise<Summary> => 
         console.error(`autoresearch: an onEvent listener threw on ${event._tag}: ${error instanceof Error ? error.message : String(error)}`)
       }
     })
-  const layer = Layer.mergeAll(options.agent, options.trainer, options.store, options.workspace, ResearchEvents.layer(listener))
-  const exit = await Effect.runPromiseExit(ResearchLoop.run(options).pipe(Effect.provide(layer)))
+  return Layer.mergeAll(options.agent, options.trainer, options.store, options.workspace, ResearchEvents.layer(listener))
+}
+
+/**
+ * The loop as an Effect with every service given as a Layer in `options` (a layer's own
+ * failure, e.g. a missing API key, fails it too).
+ */
+export const runLoopEffect = (options: RunLoopOptions): Effect.Effect<Summary, unknown> =>
+  ResearchLoop.run(options).pipe(Effect.provide(loopLayer(options)))
+
+/**
+ * The loop as a Promise, with every service given as a Layer: resolves with the Summary when
+ * the loop stops, rejects with the tagged error (ConfigError, StoreError, WorkspaceError, ...)
+ * that stopped it. `autoresearch`'s `runResearch` is this with the default layers.
+ *
+ * @example
+ * const summary = await runLoop({ tag: "nov27", budgetSeconds: 300, agent, trainer, store, workspace })
+ */
+export const runLoop = async (options: RunLoopOptions): Promise<Summary> => {
+  const exit = await Effect.runPromiseExit(runLoopEffect(options))
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)
 }

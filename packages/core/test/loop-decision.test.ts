@@ -3,7 +3,7 @@
 // known. Runs on the in-memory Workspace and Store doubles.
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { Agent, runResearch } from "../src/index.js"
+import { Agent, runLoop } from "../src/index.js"
 import { InMemoryStore, InMemoryWorkspace, ScriptedTrainer } from "../src/test/index.js"
 
 const SIGMA = 0.01
@@ -43,7 +43,7 @@ const runNight = async (seed: number, maxConfirmations: number) => {
     trained.push({ log: spec.logFile, canvas, seed: (spec as { seed?: number }).seed })
     return truthOf(canvas) + SIGMA * gaussian()
   })
-  const summary = await runResearch({
+  const summary = await runLoop({
     tag: "t",
     budgetSeconds: 1,
     noiseRepeats: 2,
@@ -126,7 +126,7 @@ describe("the plateau stop", () => {
     const store = InMemoryStore.make()
     // Baseline 2.0, option 1 is kept (1.9), then nothing improves.
     const trainer = ScriptedTrainer.make((_call) => (workspace.files()["train.ts"] === "const option = 1\n" ? 1.9 : 2.0))
-    const summary = await runResearch({
+    const summary = await runLoop({
       tag: "t",
       budgetSeconds: 1,
       noiseRepeats: 0,

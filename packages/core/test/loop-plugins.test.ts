@@ -4,7 +4,7 @@
 // Runs on the in-memory Workspace and Store doubles (no git needed).
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { Agent, AgentError, runResearch, Trainer, type LoopConfigInput, type ProposalContext, type ResearchEvent, type RunReport, type TrainSpec } from "../src/index.js"
+import { Agent, AgentError, runLoop, Trainer, type LoopConfigInput, type ProposalContext, type ResearchEvent, type RunReport, type TrainSpec } from "../src/index.js"
 import { InMemoryStore, InMemoryWorkspace, ScriptedAgent, ScriptedTrainer } from "../src/test/index.js"
 
 const CANVAS = "const lr = 0.01\nconst depth = 4\n"
@@ -19,7 +19,7 @@ const run = async (options: { agent: Layer.Layer<Agent>; trainer: Layer.Layer<Tr
   const workspace = InMemoryWorkspace.make({ files: { "train.ts": CANVAS } })
   const store = InMemoryStore.make()
   const events: Array<ResearchEvent> = []
-  const summary = await runResearch({
+  const summary = await runLoop({
     tag: "t",
     budgetSeconds: 1,
     noiseRepeats: 0,
@@ -173,7 +173,7 @@ describe("retryable agent errors", () => {
     })
     const started = Date.now()
     const workspace = InMemoryWorkspace.make({ files: { "train.ts": CANVAS } })
-    const summary = await runResearch({
+    const summary = await runLoop({
       tag: "t",
       budgetSeconds: 1,
       noiseRepeats: 0,

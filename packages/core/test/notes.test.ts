@@ -6,7 +6,7 @@ import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { appendNote, makeEditSession, NOTES_MAX_CHARS, readNotes, renderContext, toolDefinitions } from "../src/agent-kit/index.js"
-import { Agent, runResearch, type ProposalContext } from "../src/index.js"
+import { Agent, runLoop, type ProposalContext } from "../src/index.js"
 import { experimentRecord, InMemoryStore, InMemoryWorkspace, ScriptedTrainer } from "../src/test/index.js"
 
 const temp = () => mkdtempSync(join(tmpdir(), "notes-"))
@@ -70,7 +70,7 @@ describe("the loop", () => {
     const workspace = InMemoryWorkspace.make({ files: { "train.ts": "v0\n" }, dir })
     const store = InMemoryStore.make()
     const night = (maxExperiments: number) =>
-      runResearch({
+      runLoop({
         tag: "t",
         budgetSeconds: 1,
         noiseRepeats: 0,

@@ -1,13 +1,26 @@
 // The research workspace on git: one branch per run (`autoresearch/<tag>`), a commit per
 // experiment, `reset --hard` back to the best. simple-git is the API; every call is one short
 // git process, so an experiment costs a handful of spawns.
-import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs"
+import { appendFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { EditError, Workspace, WorkspaceError, diffStatOf } from "@autoresearch/core"
 import { Effect, Layer } from "effect"
 import { simpleGit, type SimpleGit } from "simple-git"
 import { applyEditsInMemory } from "./apply-edits.js"
 import { normaliseRelative, resolveCanvasPath } from "./canvas-paths.js"
+
+/**
+ * Keeps the workspace's runs/ (logs, results) out of `git status` through the repository's own
+ * exclude file, so it stays quiet even when the workspace's .gitignore was removed.
+ */
+const excludeRuns = (gitDir: string, prefix: string) => {
+  const file = join(gitDir, "info", "exclude")
+  const pattern = `/${prefix}runs/`
+  const current = existsSync(file) ? readFileSync(file, "utf8") : ""
+  if (current.split("\n").includes(pattern)) return
+  mkdirSync(join(gitDir, "info"), { recursive: true })
+  appendFileSync(file, `${current === "" || current.endsWith("\n") ? "" : "\n"}${pattern}\n`)
+}
 
 export interface GitWorkspaceOptions {
   /** The work tree holding the canvas (a git repository, or a folder inside one). */
@@ -99,6 +112,7 @@ const make = (options: GitWorkspaceOptions) =>
         const [, showPrefix = "", gitDir = ""] = inside.split("\n").map((line) => line.trim())
         prefix = showPrefix
         headFile = join(gitDir, "HEAD")
+        yield* Effect.ignore(Effect.try(() => excludeRuns(gitDir, prefix)))
         yield* head.pipe(
           Effect.mapError(() => new WorkspaceError({ message: `${dir} has no commit yet`, hint: "commit the canvas (git add train.ts && git commit) first" }))
         )

@@ -33,6 +33,18 @@ describe("GitWorkspace", () => {
     expect(await run((await open(dir)).prepare("t1"))).toBe(base)
   })
 
+  it("keeps runs/ out of git status even when the workspace's .gitignore is gone", async () => {
+    const dir = makeRepo()
+    git(dir, "rm", "-q", ".gitignore")
+    git(dir, "commit", "-q", "-m", "no ignore file")
+    await run((await open(dir)).prepare("t1"))
+    mkdirSync(join(dir, "runs", "t1"), { recursive: true })
+    writeFileSync(join(dir, "runs", "t1", "results.tsv"), "commit\n")
+    expect(git(dir, "status", "--porcelain")).toBe("")
+    await run((await open(dir)).prepare("t1")) // idempotent: one exclude line, not two
+    expect(readFileSync(join(dir, ".git", "info", "exclude"), "utf8").split("\n").filter((l) => l === "/runs/")).toHaveLength(1)
+  })
+
   it("applies all edits or none, with exact unique matches", async () => {
     const dir = makeRepo()
     const ws = await open(dir)

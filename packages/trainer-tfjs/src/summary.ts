@@ -41,11 +41,11 @@ const keys: Record<string, keyof RunMetrics> = {
  */
 export const parseSummary = (log: string): RunMetrics | undefined => {
   const lines = log.split(/\r?\n/)
-  const start = lines.lastIndexOf("---")
+  const start = lines.findLastIndex((l) => l.trim() === "---")
   if (start < 0) return undefined
   const fields: Record<string, string> = {}
   for (const l of lines.slice(start + 1)) {
-    const match = /^([A-Za-z_]+):\s+(\S.*?)\s*$/.exec(l)
+    const match = /^\s*([A-Za-z_]+):\s*(\S.*?)\s*$/.exec(l) // `val_bpb: 2.0` and `val_bpb:2.0` alike
     if (match) fields[match[1]!] = match[2]!
   }
   const numbers: Partial<Record<keyof RunMetrics, number>> = {}

@@ -1,36 +1,20 @@
 // Reads a run's experiments.jsonl for the read-only commands (results, report, dashboard).
-// Every line is decoded through core's ExperimentRecord schema; a torn last line (a crash
-// mid-append) is skipped, any other bad line is an error naming the file and line.
+// The lines are decoded by core's parseExperimentLog, the store's own reader.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { ExperimentRecord } from "@autoresearch/core"
-import { ParseResult, Schema } from "effect"
+import { type ExperimentRecord, isWholeJson, parseExperimentLog } from "@autoresearch/core"
 import { UserError } from "../user-error.js"
 
-const decodeRecord = Schema.decodeUnknownEither(ExperimentRecord)
-
-/** Decodes the text of an experiments.jsonl file. */
+/**
+ * Decodes the text of an experiments.jsonl file with the store's own reader. A torn last line
+ * (a crash mid-append) is skipped; a last line complete but for its newline is read; any other
+ * bad line is an error naming the file and line.
+ */
 export const parseRecords = (text: string, file: string): ReadonlyArray<ExperimentRecord> => {
-  const lines = text.split("\n")
-  const records: Array<ExperimentRecord> = []
-  lines.forEach((line, index) => {
-    if (line.trim() === "") return
-    const isLast = lines.slice(index + 1).every((rest) => rest.trim() === "")
-    let json: unknown
-    try {
-      json = JSON.parse(line)
-    } catch {
-      if (isLast) return // torn by a crash mid-append; the store repairs it on the next run
-      throw new UserError(`${file}:${index + 1} is not valid JSON`, "the file was edited by hand or damaged")
-    }
-    const decoded = decodeRecord(json)
-    if (decoded._tag === "Left") {
-      throw new UserError(
-        `${file}:${index + 1} is not an experiment record: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n")[0]}`
-      )
-    }
-    records.push(decoded.right)
-  })
+  const first = parseExperimentLog(text)
+  const { records, problem } = first.problem === undefined && isWholeJson(first.fragment) ? parseExperimentLog(`${text}\n`) : first
+  if (problem?.kind === "json") throw new UserError(`${file}:${problem.line} is not valid JSON`, "the file was edited by hand or damaged")
+  if (problem?.kind === "record") throw new UserError(`${file}:${problem.line} is not an experiment record: ${problem.why}`)
   return records
 }
 

@@ -5,19 +5,18 @@ import { Effect } from "effect"
 import type { LoopConfig, LoopRuntime } from "../config.js"
 import { WorkspaceError } from "../errors.js"
 import type { ResearchEvent } from "../events.js"
-import type { Agent } from "../services/agent.js"
-import type { CanvasFile } from "../services/agent.js"
-import type { Store } from "../services/store.js"
-import type { Trainer } from "../services/trainer.js"
-import type { Workspace } from "../services/workspace.js"
+import type { AgentService, CanvasFile } from "../services/agent.js"
+import type { StoreService } from "../services/store.js"
+import type { TrainerService } from "../services/trainer.js"
+import type { WorkspaceService } from "../services/workspace.js"
 
 export interface LoopRun {
   readonly config: LoopConfig
   readonly runtime: LoopRuntime
-  readonly agent: Agent["Type"]
-  readonly trainer: Trainer["Type"]
-  readonly store: Store["Type"]
-  readonly workspace: Workspace["Type"]
+  readonly agent: AgentService
+  readonly trainer: TrainerService
+  readonly store: StoreService
+  readonly workspace: WorkspaceService
   readonly publish: (event: ResearchEvent) => Effect.Effect<void>
   /** Publishes synchronously (for callbacks such as the trainer's onProgress). */
   readonly publishNow: (event: ResearchEvent) => void

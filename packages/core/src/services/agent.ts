@@ -1,6 +1,6 @@
-import { Context, type Effect } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type { ExperimentRecord, ProposalInput } from "../domain.js"
-import type { AgentError } from "../errors.js"
+import { AgentError } from "../errors.js"
 
 /** An editable file as the agent sees it. */
 export interface CanvasFile {
@@ -39,12 +39,39 @@ export interface ProposalContext {
   readonly signal?: AbortSignal
 }
 
-/** The researcher: proposes one idea per experiment as edits to the canvas. */
-export class Agent extends Context.Tag("@autoresearch/core/Agent")<
-  Agent,
-  {
-    readonly name: string
-    /** One idea as edits; the loop decodes the answer, so `{ description, edits }` is enough. */
-    readonly propose: (ctx: ProposalContext) => Effect.Effect<ProposalInput, AgentError>
-  }
->() {}
+/** What an agent does: the service behind the `Agent` tag. */
+export interface AgentService {
+  readonly name: string
+  /** One idea as edits; the loop decodes the answer, so `{ description, edits }` is enough. */
+  readonly propose: (ctx: ProposalContext) => Effect.Effect<ProposalInput, AgentError>
+}
+
+/** An agent as a plain async function, for `Agent.fromPromise`. */
+export interface PromiseAgent {
+  readonly name: string
+  /** Resolve with `{ description, edits }` (and `costUsd` if it cost money); reject to fail this proposal. */
+  readonly propose: (ctx: ProposalContext) => Promise<ProposalInput>
+}
+
+/**
+ * The researcher: proposes one idea per experiment as edits to the canvas.
+ *
+ * @example
+ * const agent = Agent.fromPromise({ name: "mine", propose: async (ctx) => ({ description: "lr up", edits: [...] }) })
+ */
+export class Agent extends Context.Tag("@autoresearch/core/Agent")<Agent, AgentService>() {
+  /**
+   * An Agent layer from an async function. A rejection is an `AgentError` with its message
+   * (an `AgentError` rejected as is keeps `retryable` and `costUsd`).
+   */
+  static readonly fromPromise = (agent: PromiseAgent): Layer.Layer<Agent> =>
+    Layer.succeed(Agent, {
+      name: agent.name,
+      propose: (ctx) =>
+        Effect.tryPromise({
+          try: () => agent.propose(ctx),
+          catch: (error) =>
+            error instanceof AgentError ? error : new AgentError({ message: error instanceof Error ? error.message : String(error), cause: error })
+        })
+    })
+}

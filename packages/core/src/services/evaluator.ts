@@ -21,8 +21,10 @@ export interface Evaluation {
   readonly bytes: number
 }
 
+/** What the `Evaluator` tag provides. */
+export interface EvaluatorService {
+  readonly evaluate: (model: LossModel) => Effect.Effect<Evaluation, EvaluatorError>
+}
+
 /** The fixed metric: owns the pinned validation data and computes val_bpb of a model. */
-export class Evaluator extends Context.Tag("@autoresearch/core/Evaluator")<
-  Evaluator,
-  { readonly evaluate: (model: LossModel) => Effect.Effect<Evaluation, EvaluatorError> }
->() {}
+export class Evaluator extends Context.Tag("@autoresearch/core/Evaluator")<Evaluator, EvaluatorService>() {}

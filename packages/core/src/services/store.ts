@@ -9,15 +9,15 @@ export interface StoreOpened {
   readonly repaired: ReadonlyArray<string>
 }
 
+/** What the `Store` tag provides. */
+export interface StoreService {
+  /** Where the store keeps its files, when it keeps them on disk (logs go beside them). */
+  readonly dir?: string
+  /** Reads (and repairs) what is stored; refuses files that are not ours. */
+  readonly open: Effect.Effect<StoreOpened, StoreError | ForeignStoreError>
+  readonly append: (record: ExperimentRecord) => Effect.Effect<void, StoreError>
+  readonly list: Effect.Effect<ReadonlyArray<ExperimentRecord>, StoreError | ForeignStoreError>
+}
+
 /** The run's memory: every experiment appended as whole lines, durable before it returns. */
-export class Store extends Context.Tag("@autoresearch/core/Store")<
-  Store,
-  {
-    /** Where the store keeps its files, when it keeps them on disk (logs go beside them). */
-    readonly dir?: string
-    /** Reads (and repairs) what is stored; refuses files that are not ours. */
-    readonly open: Effect.Effect<StoreOpened, StoreError | ForeignStoreError>
-    readonly append: (record: ExperimentRecord) => Effect.Effect<void, StoreError>
-    readonly list: Effect.Effect<ReadonlyArray<ExperimentRecord>, StoreError | ForeignStoreError>
-  }
->() {}
+export class Store extends Context.Tag("@autoresearch/core/Store")<Store, StoreService>() {}

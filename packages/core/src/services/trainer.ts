@@ -1,7 +1,7 @@
-import { Context, type Effect, Schema } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import { runDeadlineSeconds } from "../config.js"
 import { RunReport, type RunReportInput } from "../domain.js"
-import { describeParseError, type TrainerError } from "../errors.js"
+import { describeParseError, TrainerError } from "../errors.js"
 
 /** A progress tick from a running training job. */
 export interface TrainingProgress {
@@ -35,15 +35,42 @@ export interface TrainSpec {
   readonly signal?: AbortSignal
 }
 
-/** Trains the canvas for a fixed wall-clock budget and reports the fixed metric. */
-export class Trainer extends Context.Tag("@autoresearch/core/Trainer")<
-  Trainer,
-  {
-    readonly name: string
-    /** Crashes of the canvas are a RunReport (Crash); TrainerError means it could not run at all. */
-    readonly run: (spec: TrainSpec) => Effect.Effect<RunReportInput, TrainerError>
-  }
->() {}
+/** What a trainer does: the service behind the `Trainer` tag. */
+export interface TrainerService {
+  readonly name: string
+  /**
+   * Crashes of the canvas are a RunReport (Crash); TrainerError means it could not run at all.
+   * The loop decodes the report, so the defaulted metrics (mfuPercent, depth, ...) may be left out.
+   */
+  readonly run: (spec: TrainSpec) => Effect.Effect<RunReportInput, TrainerError>
+}
+
+/** A trainer as a plain async function, for `Trainer.fromPromise`. */
+export interface PromiseTrainer {
+  readonly name: string
+  /** Resolve with the run's report; reject only when the trainer cannot run at all. */
+  readonly run: (spec: TrainSpec) => Promise<RunReportInput>
+}
+
+/**
+ * Trains the canvas for a fixed wall-clock budget and reports the fixed metric.
+ *
+ * @example
+ * const trainer = Trainer.fromPromise({ name: "mine", run: async (spec) => ({ _tag: "Success", metrics: { valBpb, trainingSeconds, totalSeconds, peakMemoryMb } }) })
+ */
+export class Trainer extends Context.Tag("@autoresearch/core/Trainer")<Trainer, TrainerService>() {
+  /** A Trainer layer from an async function; a rejection is a `TrainerError` (the run is a crash). */
+  static readonly fromPromise = (trainer: PromiseTrainer): Layer.Layer<Trainer> =>
+    Layer.succeed(Trainer, {
+      name: trainer.name,
+      run: (spec) =>
+        Effect.tryPromise({
+          try: () => trainer.run(spec),
+          catch: (error) =>
+            error instanceof TrainerError ? error : new TrainerError({ message: error instanceof Error ? error.message : String(error), cause: error })
+        })
+    })
+}
 
 /**
  * The deadline a trainer kills its run at: the spec's (in the loop, config `runTimeoutSeconds`),

@@ -1,3 +1,4 @@
 export * from "./io.js"
 export * from "./tsv.js"
 export * from "./results-store.js"
+export * from "./experiment-log.js"

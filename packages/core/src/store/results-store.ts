@@ -3,10 +3,11 @@
 // a time and fsync'ed; a line torn by a crash is found and repaired on open, never dropped.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, appendFileSync, ftruncateSync } from "node:fs"
 import { join } from "node:path"
-import { Effect, Either, Layer, ParseResult, Schema } from "effect"
+import { Effect, Either, Layer, Schema } from "effect"
 import { ExperimentRecord } from "../domain.js"
 import { ForeignStoreError, StoreError } from "../errors.js"
 import { Store, type StoreOpened } from "../services/store.js"
+import { parseExperimentLog } from "./experiment-log.js"
 import { nodeStoreIo, type StoreIo } from "./io.js"
 import { TSV_HEADER, tsvRow } from "./tsv.js"
 
@@ -20,7 +21,6 @@ export interface ResultsStoreOptions {
 export const RESULTS_TSV = "results.tsv"
 export const EXPERIMENTS_JSONL = "experiments.jsonl"
 
-const decodeLine = Schema.decodeUnknownEither(Schema.parseJson(ExperimentRecord))
 const encodeRecord = Schema.encodeSync(ExperimentRecord)
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -61,25 +61,14 @@ const repairTornLine = (path: string, name: string, complete: string, fragment: 
   return `${name}: a torn last line (${Buffer.byteLength(fragment)} bytes, from an interrupted append) was moved to ${name}.torn`
 }
 
-const parseRecords = (path: string, text: string): Either.Either<Array<ExperimentRecord>, StoreError | ForeignStoreError> => {
-  const records: Array<ExperimentRecord> = []
-  const lines = text.split("\n")
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue
-    const decoded = decodeLine(lines[i])
-    if (Either.isLeft(decoded)) {
-      const why = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-        .map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`)
-        .join("; ")
-      return Either.left(
-        records.length === 0
-          ? new ForeignStoreError({ message: `${path} is not an autoresearch experiment log (line 1: ${why}); refusing to touch it`, path })
-          : new StoreError({ message: `${path}: line ${i + 1} is damaged (${why}); fix or move the file before resuming`, path })
-      )
-    }
-    records.push(decoded.right)
-  }
-  return Either.right(records)
+const parseRecords = (path: string, text: string): Either.Either<ReadonlyArray<ExperimentRecord>, StoreError | ForeignStoreError> => {
+  const { records, problem } = parseExperimentLog(text)
+  if (problem === undefined) return Either.right(records)
+  return Either.left(
+    records.length === 0
+      ? new ForeignStoreError({ message: `${path} is not an autoresearch experiment log (line 1: ${problem.why}); refusing to touch it`, path })
+      : new StoreError({ message: `${path}: line ${problem.line} is damaged (${problem.why}); fix or move the file before resuming`, path })
+  )
 }
 
 const openFiles = (dir: string): Either.Either<StoreOpened, StoreError | ForeignStoreError> => {
@@ -110,7 +99,7 @@ const openFiles = (dir: string): Either.Either<StoreOpened, StoreError | Foreign
   }
 
   // experiments.jsonl is the source of truth.
-  let records: Array<ExperimentRecord> = []
+  let records: ReadonlyArray<ExperimentRecord> = []
   const jsonl = readIfExists(jsonlPath)
   if (jsonl !== undefined) {
     const { complete, fragment } = splitTorn(jsonl)
@@ -146,7 +135,7 @@ const openFiles = (dir: string): Either.Either<StoreOpened, StoreError | Foreign
 }
 
 /** Reads the records without repairing anything (safe while a loop is appending). */
-const listSync = (dir: string): Either.Either<Array<ExperimentRecord>, StoreError | ForeignStoreError> => {
+const listSync = (dir: string): Either.Either<ReadonlyArray<ExperimentRecord>, StoreError | ForeignStoreError> => {
   const jsonlPath = join(dir, EXPERIMENTS_JSONL)
   const jsonl = readIfExists(jsonlPath)
   return jsonl === undefined ? Either.right([]) : parseRecords(jsonlPath, splitTorn(jsonl).complete)

@@ -21,6 +21,8 @@ export interface InMemoryWorkspaceOptions {
 
 export interface InMemoryWorkspaceDouble {
   readonly layer: Layer.Layer<Workspace>
+  /** The real directory standing in for the work tree (logs go under runs/ there). */
+  readonly dir: string
   /** The work tree now. */
   readonly files: () => Readonly<Record<string, string>>
   /** Every commit, oldest first, with its message and files. */
@@ -117,6 +119,6 @@ export const InMemoryWorkspace = {
         diffStat: (from, to) => Effect.map(diff(from, to), diffStatOf)
       })
     )
-    return { layer, files: () => ({ ...tree }), commits, head: () => headHash }
+    return { layer, dir, files: () => ({ ...tree }), commits, head: () => headHash }
   }
 }

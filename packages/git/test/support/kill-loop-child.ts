@@ -3,7 +3,7 @@
 // the loop has started and `finished <id> <commit>` after each record is durable.
 import { writeSync } from "node:fs"
 import { join } from "node:path"
-import { ResultsStore, runResearch } from "@autoresearch/core"
+import { ResultsStore, runLoop } from "@autoresearch/core"
 import { ScriptedAgent } from "@autoresearch/core/test"
 import { GitWorkspace } from "../../src/index.js"
 import { ProcessTrainerDouble } from "./process-trainer.js"
@@ -20,7 +20,7 @@ const agent = ScriptedAgent.make((_call, ctx) => {
   return { description: `lr for ${ctx.experimentId}`, edits: [{ path: "train.ts", old: lr, new: `const lr = ${(ctx.experimentId * 0.0137).toFixed(4)}` }] }
 })
 
-const summary = await runResearch({
+const summary = await runLoop({
   tag: "kill",
   budgetSeconds: 1,
   maxExperiments: Number(maxExperiments),

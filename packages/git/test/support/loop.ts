@@ -1,6 +1,6 @@
 // Runs the real loop on a real git workspace with the scripted test doubles.
 import { join } from "node:path"
-import { ResultsStore, runResearch, type LoopConfigInput, type ResearchEvent, type StoreIo } from "@autoresearch/core"
+import { ResultsStore, runLoop as runCoreLoop, type LoopConfigInput, type ResearchEvent, type StoreIo } from "@autoresearch/core"
 import { ScriptedAgent, ScriptedTrainer, type AgentScript, type ScriptedTrainerOptions, type TrainerScript } from "@autoresearch/core/test"
 import { GitWorkspace } from "../../src/index.js"
 
@@ -23,7 +23,7 @@ export const runLoop = async (options: LoopRun) => {
   const trainer = ScriptedTrainer.make(options.trainer, options.trainerOptions)
   const events: Array<ResearchEvent> = []
   const tag = (options.config?.tag as string | undefined) ?? "t"
-  const promise = runResearch({
+  const promise = runCoreLoop({
     tag,
     budgetSeconds: 1,
     noiseRepeats: 0,
