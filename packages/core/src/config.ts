@@ -2,6 +2,7 @@
 // a JSON file), so a bad value is one clear ConfigError, never a crash later in the night.
 import { Effect, Schema } from "effect"
 import { ConfigError, describeParseError } from "./errors.js"
+import { DEFAULT_SEED } from "./services/trainer.js"
 
 const Positive = Schema.Number.pipe(Schema.positive())
 const PositiveInt = Schema.Int.pipe(Schema.positive())
@@ -16,6 +17,8 @@ export const LoopConfig = Schema.Struct({
   ),
   /** Training seconds per experiment (the fixed time budget). */
   budgetSeconds: Positive,
+  /** Seeds every training run's random draws, so a change is compared on the same initialisation. */
+  seed: Schema.optionalWith(Schema.Int, { default: () => DEFAULT_SEED }),
   /** Stop after this many experiments in total for the tag (the baseline counts). */
   maxExperiments: Schema.optional(PositiveInt),
   /** Stop starting new experiments after this many seconds of this session. */

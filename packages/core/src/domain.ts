@@ -39,7 +39,9 @@ export const RunMetrics = Schema.Struct({
   numSteps: Schema.optionalWith(Measure, { default: () => 0 }),
   numParamsM: Schema.optionalWith(Measure, { default: () => 0 }),
   depth: Schema.optionalWith(Measure, { default: () => 0 }),
-  backend: Schema.optional(Schema.String)
+  backend: Schema.optional(Schema.String),
+  /** The seed the canvas's random draws came from. */
+  seed: Schema.optional(Schema.Int)
 })
 export type RunMetrics = typeof RunMetrics.Type
 /** Metrics as a trainer may return them: the defaulted fields may be left out; the loop decodes them. */

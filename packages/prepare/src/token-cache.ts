@@ -26,7 +26,10 @@ export const splitFiles = (dir: string, split: Split) => ({
 
 const FLUSH_TOKENS = 1 << 20
 
-/** Tokenizes a split's documents (BOS + text) into its cache files; empty documents are skipped. */
+/**
+ * Tokenizes a split's documents (BOS + text) into its cache files. An empty document is kept as
+ * [BOS], as the original's encode(..., prepend=BOS) keeps it: the packer then places it like any other.
+ */
 export const writeSplit = async (
   dir: string,
   split: Split,
@@ -49,7 +52,6 @@ export const writeSplit = async (
   try {
     for await (const batch of batches) {
       for (const text of batch) {
-        if (text.length === 0) continue
         const ids = tokenizer.encode(text)
         const n = ids.length + 1
         if (fill + n > pending.length) {

@@ -1,5 +1,6 @@
 // The tokenizer as the rest of the system sees it: tiktoken (WASM) encoding with our ranks
-// and the reference split pattern, plain decoding, and the byte length of every token.
+// and the reference split pattern, plain decoding, and the byte length of every token as the
+// original's metric counts it.
 import { Tiktoken } from "tiktoken"
 import { SPECIAL_TOKENS } from "./profiles.js"
 import { PieceTable } from "./piece-table.js"
@@ -20,11 +21,23 @@ export interface Tokenizer {
 export interface BpeTokenizer extends Tokenizer {
   /** Mergeable token bytes indexed by rank. */
   readonly tokens: ReadonlyArray<Uint8Array>
-  /** UTF-8 byte length per id, 0 for the specials. */
+  /** Byte length per id as the original counts it (see decodedByteLength), 0 for the specials. */
   readonly tokenBytes: Int32Array
   /** The ranks file: one `base64(bytes) rank` line per mergeable token (tiktoken's format). */
   readonly ranksText: string
 }
+
+// Python's bytes.decode("utf-8", errors="replace") and this decoder replace the same maximal
+// invalid subsequences with U+FFFD; ignoreBOM keeps a leading U+FEFF as Python does.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true })
+
+/**
+ * The original's token_bytes entry: len(enc.decode([id]).encode("utf-8")). tiktoken's decode
+ * turns every partial or malformed UTF-8 sequence into U+FFFD, which counts 3 bytes: a token
+ * holding the first two bytes of a 3-byte character counts 3, a lone continuation byte 3, not 1.
+ * Kept because the metric's denominator must be the original's (docs/prepare.md).
+ */
+export const decodedByteLength = (bytes: Uint8Array): number => Buffer.byteLength(utf8.decode(bytes), "utf8")
 
 export const ranksToText = (tokens: ReadonlyArray<Uint8Array>): string =>
   tokens.map((bytes, rank) => `${Buffer.from(bytes).toString("base64")} ${rank}`).join("\n") + "\n"
@@ -55,9 +68,8 @@ export const createTokenizer = (tokens: ReadonlyArray<Uint8Array>): BpeTokenizer
   SPECIAL_TOKENS.forEach((name, i) => (specials[name] = nMergeable + i))
   const tiktoken = new Tiktoken(ranksText, specials, SPLIT_PATTERN)
   const tokenBytes = new Int32Array(vocabSize)
-  tokens.forEach((t, i) => (tokenBytes[i] = t.length))
+  tokens.forEach((t, i) => (tokenBytes[i] = decodedByteLength(t)))
   const specialBytes = SPECIAL_TOKENS.map((name) => new TextEncoder().encode(name))
-  const decoder = new TextDecoder("utf-8")
 
   // tiktoken encodes every regex piece on its own, so encoding = split + BPE per piece. The
   // split runs in JavaScript (the same split: see split-pattern.ts and its test) and each
@@ -99,7 +111,7 @@ export const createTokenizer = (tokens: ReadonlyArray<Uint8Array>): BpeTokenizer
       out.set(b, pos)
       pos += b.length
     }
-    return decoder.decode(out)
+    return utf8.decode(out)
   }
   const bytesOf = (id: number): Uint8Array => {
     if (id >= 0 && id < nMergeable) return tokens[id]!

@@ -72,6 +72,8 @@ export interface CanvasContext {
   readonly endStep: (report: StepReport) => boolean
   /** Prints a line to the run's log. */
   readonly log: (line: string) => void
+  /** Seed every random draw from this (default 42), so the same commit trains the same way twice. */
+  readonly seed: number
 }
 
 /** What `train` returns: the trained weights (handed to `load` in a fresh process) and facts. */

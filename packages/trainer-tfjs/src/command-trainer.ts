@@ -1,8 +1,8 @@
 // CommandTrainer: core's Trainer for any command that prints the reference summary block, e.g.
 // the original Python project's `uv run train.py`. Runs in the workspace, in its own process
-// group, with the budget in $AUTORESEARCH_BUDGET_SECONDS; the metrics are parsed from its output.
+// group, with the budget in $AUTORESEARCH_BUDGET_SECONDS (and the seed in $AUTORESEARCH_SEED); the metrics are parsed from its output.
 import { Effect, Layer } from "effect"
-import { type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
+import { DEFAULT_SEED, type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
 import { runInGroup, type GroupExit } from "./process-group.js"
 import { parseSummary } from "./summary.js"
 import { DIVERGED, OUT_OF_MEMORY } from "./crash-signs.js"
@@ -46,7 +46,7 @@ export const CommandTrainer = {
                 command: options.command,
                 args: options.args ?? [],
                 cwd: spec.dir,
-                env: { ...process.env, ...options.env, AUTORESEARCH_BUDGET_SECONDS: String(spec.budgetSeconds) },
+                env: { ...process.env, ...options.env, AUTORESEARCH_BUDGET_SECONDS: String(spec.budgetSeconds), AUTORESEARCH_SEED: String(spec.seed ?? DEFAULT_SEED) },
                 deadlineMs: trainDeadlineSeconds(spec) * 1000,
                 logFile: spec.logFile,
                 ...(spec.signal ? { signal: spec.signal } : {})

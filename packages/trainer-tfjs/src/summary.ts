@@ -4,7 +4,7 @@ import type { RunMetrics } from "@autoresearch/core"
 
 const line = (key: string, value: string) => `${`${key}:`.padEnd(18)}${value}`
 
-/** The reference block (same keys, order and decimals) plus `backend:` and `memory_kind:`. */
+/** The reference block (same keys, order and decimals) plus `backend:`, `memory_kind:` and `seed:`. */
 export const formatSummary = (m: RunMetrics): string =>
   [
     "---",
@@ -18,7 +18,8 @@ export const formatSummary = (m: RunMetrics): string =>
     line("num_params_M", m.numParamsM.toFixed(1)),
     line("depth", String(m.depth)),
     ...(m.backend ? [line("backend", m.backend)] : []),
-    line("memory_kind", m.memoryKind)
+    line("memory_kind", m.memoryKind),
+    ...(m.seed !== undefined ? [line("seed", String(m.seed))] : [])
   ].join("\n")
 
 const keys: Record<string, keyof RunMetrics> = {
@@ -30,7 +31,8 @@ const keys: Record<string, keyof RunMetrics> = {
   total_tokens_M: "totalTokensM",
   num_steps: "numSteps",
   num_params_M: "numParamsM",
-  depth: "depth"
+  depth: "depth",
+  seed: "seed"
 }
 
 /**
@@ -64,6 +66,7 @@ export const parseSummary = (log: string): RunMetrics | undefined => {
     numSteps: numbers.numSteps ?? 0,
     numParamsM: numbers.numParamsM ?? 0,
     depth: numbers.depth ?? 0,
-    ...(fields.backend ? { backend: fields.backend } : {})
+    ...(fields.backend ? { backend: fields.backend } : {}),
+    ...(numbers.seed !== undefined ? { seed: numbers.seed } : {})
   }
 }

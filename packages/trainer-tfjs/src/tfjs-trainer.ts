@@ -12,7 +12,7 @@ import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Layer, Schema } from "effect"
-import { type CrashReason, type RunMetrics, type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
+import { type CrashReason, DEFAULT_SEED, type RunMetrics, type RunReport, Trainer, TrainerError, trainDeadlineSeconds, type TrainSpec } from "@autoresearch/core"
 import { loadPrepared, type PreparedEnvironment } from "@autoresearch/prepare"
 import { changedFiles, describeChanged, type FixedHashes } from "./integrity/fixed-files.js"
 import { manifestPath, readFixedFiles, recordFixedFiles } from "./integrity/manifest.js"
@@ -25,6 +25,7 @@ import { defaultPlanOptions, makePlan } from "./evaluation/plan.js"
 import { EvaluationInvalid, scoreEvaluation, type EvalAnswers } from "./evaluation/score.js"
 import { driveEvaluation, type EvalOutcome } from "./evaluation/drive.js"
 import { formatSummary } from "./summary.js"
+import { defaultPeakFlops, mfuPercent } from "./harness/summary-values.js"
 import { bundleCanvas } from "./canvas-bundle.js"
 
 export interface TfjsTrainerOptions {
@@ -33,7 +34,7 @@ export interface TfjsTrainerOptions {
   /** Overrides the workspace's recorded profile. */
   readonly profile?: string
   readonly cacheDir?: string
-  /** Peak FLOP/s for MFU (default $AUTORESEARCH_PEAK_FLOPS, else 1e11 on CPU, 6e13 on GPU). */
+  /** Peak FLOP/s for MFU (default $AUTORESEARCH_PEAK_FLOPS, else DEFAULT_PEAK_FLOPS: 1e11 on CPU, 989.5e12 on GPU). */
   readonly peakFlops?: number
   /** The canvas file inside the workspace (default train.ts). */
   readonly canvas?: string
@@ -199,6 +200,7 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
     mode: "train",
     canvas,
     budgetSeconds: budget,
+    seed: spec.seed ?? DEFAULT_SEED,
     channelFd: 3,
     ...session.prepare,
     // The cache root the parent resolved (the child's environment has no AUTORESEARCH_CACHE).
@@ -320,19 +322,24 @@ const runOnce = async (options: TfjsTrainerOptions, session: Session, dir: strin
       `(${plan.rows.length - twins - repeats} scored rows, ${twins} twins, ${repeats} repeats, ${answers.revealed.size} distributions checked; val_bpb on ${scored.tokens} tokens)`
   )
   const peakFlops =
-    options.peakFlops ?? (process.env.AUTORESEARCH_PEAK_FLOPS ? Number(process.env.AUTORESEARCH_PEAK_FLOPS) : trained.memoryKind === "gpu" ? 60e12 : 100e9)
+    options.peakFlops ??
+    (process.env.AUTORESEARCH_PEAK_FLOPS ? Number(process.env.AUTORESEARCH_PEAK_FLOPS) : defaultPeakFlops(trained.memoryKind === "gpu"))
+  const seed = spec.seed ?? DEFAULT_SEED
+  log(`[trainer] summary: mfu against ${peakFlops.toExponential(4)} FLOP/s; seed ${seed}`)
   const metrics: RunMetrics = {
     valBpb: scored.valBpb,
     trainingSeconds,
     totalSeconds: (performance.now() - started) / 1000,
     peakMemoryMb: trained.peakMemoryMb,
     memoryKind: trained.memoryKind,
-    mfuPercent: trainingSeconds > 0 ? (100 * trained.flopsPerToken * trained.tokens) / trainingSeconds / peakFlops : 0,
+    mfuPercent: mfuPercent(trained.flopsPerToken, trained.tokens, trainingSeconds, peakFlops),
+    // As the original: every step's tokens (there are no uncounted warm-up steps any more).
     totalTokensM: trained.tokens / 1e6,
     numSteps: trained.steps,
     numParamsM: trained.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0) / 1e6,
     depth: trained.depth,
-    backend: trained.backend
+    backend: trained.backend,
+    seed
   }
   log(formatSummary(metrics))
   return { _tag: "Success", metrics }

@@ -11,7 +11,7 @@ const ASPECT_RATIO = 32 // model_dim = DEPTH * ASPECT_RATIO, rounded up to a mul
 const HEAD_DIM = 32
 const WINDOW_PATTERN = "L" // per layer, repeated: S = half context, L = full; the last layer is L
 const TOTAL_BATCH_SIZE = 2 ** 11 // tokens per optimizer step
-const DEVICE_BATCH_SIZE = 8 // rows per micro-batch (gradient accumulation fills the rest)
+const DEVICE_BATCH_SIZE = 8 // rows per micro-batch (gradient accumulation fills the rest; reduce if out of memory)
 const EMBEDDING_LR = 0.6 // AdamW, token and value embeddings
 const UNEMBEDDING_LR = 0.004 // AdamW, lm_head
 const MATRIX_LR = 0.04 // Muon, every 2-D matrix in the blocks
@@ -49,12 +49,15 @@ export const modelConfig = (vocabSize: number, seqLen: number, depth = DEPTH): G
   }
 }
 
-/** S = half the context, L = the full context; the pattern repeats and the last layer is L. */
+/**
+ * S = half the context (rounded down), L = the full context; the pattern repeats and the last
+ * layer is L. A window w lets a query see itself and the w tokens before it (w + 1 keys).
+ */
 export const windowSizes = (pattern: string, depth: number, seqLen: number): number[] =>
   Array.from({ length: depth }, (_, i) => {
     const kind = i === depth - 1 ? "L" : pattern[i % pattern.length]!.toUpperCase()
     if (kind !== "S" && kind !== "L") throw new Error(`WINDOW_PATTERN may hold only S and L, got ${kind}`)
-    return kind === "L" ? seqLen : Math.ceil(seqLen / 2)
+    return kind === "L" ? seqLen : Math.floor(seqLen / 2)
   })
 
 /** Layer i has a value embedding when i % 2 == (depth - 1) % 2 (the last layer always has one). */
@@ -83,13 +86,19 @@ export interface GPT {
   readonly cache: Map<string, tf.Tensor>
 }
 
-const uniform = (shape: [number, number], fanIn: number) => {
-  const bound = Math.sqrt(3) / Math.sqrt(fanIn)
-  return tf.randomUniform(shape, -bound, bound)
+/** Seeds for the random draws of one model: each draw its own, all from one seed (repeatable runs). */
+const seedStream = (seed: number) => {
+  let draw = 0
+  return () => seed * 1000 + draw++
 }
 
-export const createGPT = (config: GPTConfig): GPT => {
+export const createGPT = (config: GPTConfig, seed = 42): GPT => {
   const { vocabSize: V, dim: D, depth, nHead } = config
+  const nextSeed = seedStream(seed)
+  const uniform = (shape: [number, number], fanIn: number) => {
+    const bound = Math.sqrt(3) / Math.sqrt(fanIn)
+    return tf.randomUniform(shape, -bound, bound, "float32", nextSeed())
+  }
   // Unnamed: tfjs variable names are process-global, and the optimizer keys gradients by them.
   const v = (t: tf.Tensor) => tf.variable(t as tf.Tensor2D, true)
   const blocks = Array.from({ length: depth }, (_, i): Block => ({
@@ -105,8 +114,8 @@ export const createGPT = (config: GPTConfig): GPT => {
   }))
   return {
     config,
-    wte: v(tf.randomNormal([V, D])),
-    lmHead: v(tf.randomNormal([D, V], 0, 0.001)),
+    wte: v(tf.randomNormal([V, D], 0, 1, "float32", nextSeed())),
+    lmHead: v(tf.randomNormal([D, V], 0, 0.001, "float32", nextSeed())),
     residLambdas: tf.variable(tf.ones([depth]), true),
     x0Lambdas: tf.variable(tf.fill([depth], 0.1), true),
     blocks,
@@ -143,11 +152,11 @@ export const applyRope = (x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Te
   return tf.concat([tf.add(tf.mul(x1!, cos), tf.mul(x2!, sin)), tf.sub(tf.mul(x2!, cos), tf.mul(x1!, sin))], 3) as tf.Tensor4D
 }
 
-/** Additive mask [T, T]: 0 where key j may be seen from query i (i - window < j <= i), else -1e9. */
+/** Additive mask [T, T]: 0 where key j may be seen from query i (i - window <= j <= i), else -1e9. */
 const attentionMask = (model: GPT, T: number, window: number) =>
   cached(model, `mask${T}:${window}`, () => {
     const mask = new Float32Array(T * T)
-    for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) mask[i * T + j] = j <= i && i - j < window ? 0 : -1e9
+    for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) mask[i * T + j] = j <= i && i - j <= window ? 0 : -1e9
     return tf.tensor2d(mask, [T, T])
   })
 
@@ -192,12 +201,17 @@ export const perTokenLoss = (model: GPT, inputs: Int32Array, targets: Int32Array
 
 export const countParams = (model: GPT) => allParams(model).reduce((n, p) => n + p.size, 0)
 
-/** Training FLOPs per token: 6 per matrix weight (not the embeddings) plus attention scores. */
-const flopsPerToken = (model: GPT) => {
-  const { dim, windows } = model.config
-  const matrices = model.blocks.reduce((n, b) => n + [b.wq, b.wk, b.wv, b.wo, b.fc, b.proj].reduce((m, w) => m + w.size, 0), 0)
-  const attentionFlops = windows.reduce((n, w) => n + 12 * dim * (w / 2), 0)
-  return 6 * (matrices + model.lmHead.size) + attentionFlops
+/**
+ * Training FLOPs per token, counted as the original does: 6 per weight outside the embeddings
+ * and the scalars (block matrices, gates, lm_head), plus 12 · dim · window per layer for the
+ * attention scores and their weighted sum (the full window, no causal halving).
+ */
+export const flopsPerToken = (model: GPT) => {
+  const { dim, windows, seqLen } = model.config
+  const weights = model.blocks.flatMap((b) => [b.wq, b.wk, b.wv, b.wo, b.fc, b.proj, ...(b.veGate ? [b.veGate] : [])])
+  const blockWeights = weights.reduce((n, w) => n + w.size, 0)
+  const attentionFlops = windows.reduce((n, w) => n + 12 * dim * Math.min(w, seqLen), 0)
+  return 6 * (blockWeights + model.lmHead.size) + attentionFlops
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,13 +238,20 @@ export const polarExpress = (g: tf.Tensor3D): tf.Tensor3D => {
 }
 
 /**
- * NorMuon: normalise the orthogonalised update by an EMA of its second moment along the longer
- * dimension (one statistic per row, or per column for wide matrices), keeping its norm.
+ * The axis NorMuon averages over, for a stack [n, in, out]: one statistic per output neuron
+ * (averaging over inputs, axis 1) when out >= in, square matrices included; else one per input.
+ * The original stores W as [out, in] and reduces its last axis when out >= in: the same statistic.
+ */
+export const normuonAxis = (inputs: number, outputs: number): 1 | 2 => (outputs >= inputs ? 1 : 2)
+
+/**
+ * NorMuon: normalise the orthogonalised update by an EMA of its second moment along the
+ * reduced axis (see normuonAxis), keeping its norm.
  */
 export const normuon = (x: tf.Tensor3D, second: tf.Variable, beta2: number): tf.Tensor3D => {
-  const perRow = x.shape[1] >= x.shape[2]
-  const reduced = perRow ? x.shape[2] : x.shape[1]
-  const vMean = tf.mean(tf.square(x), perRow ? 2 : 1, true)
+  const axis = normuonAxis(x.shape[1], x.shape[2])
+  const reduced = x.shape[axis]
+  const vMean = tf.mean(tf.square(x), axis, true)
   const norm = tf.sqrt(tf.mul(tf.sum(vMean, [1, 2], true), reduced))
   second.assign(tf.add(second, tf.mul(tf.sub(vMean, second), 1 - beta2)))
   const stepSize = tf.rsqrt(tf.maximum(second, 1e-10))
@@ -241,7 +262,7 @@ export const normuon = (x: tf.Tensor3D, second: tf.Variable, beta2: number): tf.
 export interface MuonGroup {
   readonly params: ReadonlyArray<tf.Variable>
   readonly momentum: tf.Variable // [n, r, c]
-  readonly second: tf.Variable // [n, r, 1] or [n, 1, c]
+  readonly second: tf.Variable // [n, 1, out] (one per output) or [n, in, 1] (one per input)
 }
 
 export const muonGroups = (matrices: ReadonlyArray<tf.Variable>): MuonGroup[] => {
@@ -252,7 +273,7 @@ export const muonGroups = (matrices: ReadonlyArray<tf.Variable>): MuonGroup[] =>
     return {
       params,
       momentum: tf.variable(tf.zeros([params.length, r, c]), false),
-      second: tf.variable(tf.zeros(r >= c ? [params.length, r, 1] : [params.length, 1, c]), false)
+      second: tf.variable(tf.zeros(normuonAxis(r, c) === 1 ? [params.length, 1, c] : [params.length, r, 1]), false)
     }
   })
 }
@@ -264,6 +285,9 @@ export interface MuonSettings {
   readonly beta2: number
 }
 
+/** Muon's lr factor for a matrix: max(1, fan_out / fan_in)^½ (taller-than-wide W[out, in] steps further). */
+export const muonLrScale = (inputs: number, outputs: number) => Math.sqrt(Math.max(1, outputs / inputs))
+
 /** One Muon step for a shape group: Nesterov, polar express, NorMuon, cautious weight decay. */
 export const muonStep = (group: MuonGroup, grads: ReadonlyArray<tf.Tensor>, s: MuonSettings) =>
   tf.tidy(() => {
@@ -272,9 +296,8 @@ export const muonStep = (group: MuonGroup, grads: ReadonlyArray<tf.Tensor>, s: M
     group.momentum.assign(tf.add(tf.mul(group.momentum, m), tf.mul(g, 1 - m)))
     const nesterov = tf.add(tf.mul(g, 1 - m), tf.mul(group.momentum, m)) as tf.Tensor3D
     const update = normuon(polarExpress(nesterov), group.second, s.beta2)
-    // Stored [in, out]: cols/rows is the reference's rows/cols (fan_out/fan_in).
-    const [rows, cols] = group.params[0]!.shape as [number, number]
-    const lr = s.lr * Math.sqrt(Math.max(1, cols / rows))
+    const [inputs, outputs] = group.params[0]!.shape as [number, number]
+    const lr = s.lr * muonLrScale(inputs, outputs)
     tf.unstack(update).forEach((u, i) => {
       const p = group.params[i]!
       const agree = tf.cast(tf.greaterEqual(tf.mul(u, p), 0), "float32")
@@ -324,14 +347,15 @@ export interface Optimizer {
 }
 
 export const createOptimizer = (model: GPT): Optimizer => {
+  // Head and embedding lrs scale with 1/sqrt(dim/768); the per-layer scalars' do not.
   const scale = Math.pow(model.config.dim / 768, -0.5)
   const embeddings = [model.wte, ...model.blocks.flatMap((b) => (b.ve ? [b.ve] : []))]
   return {
     adam: [
       adamParam(model.lmHead, UNEMBEDDING_LR * scale),
       ...embeddings.map((e) => adamParam(e, EMBEDDING_LR * scale)),
-      adamParam(model.residLambdas, SCALAR_LR * 0.01 * scale),
-      adamParam(model.x0Lambdas, SCALAR_LR * scale, [0.96, 0.95])
+      adamParam(model.residLambdas, SCALAR_LR * 0.01),
+      adamParam(model.x0Lambdas, SCALAR_LR, [0.96, 0.95])
     ],
     muon: muonGroups(model.blocks.flatMap((b) => [b.wq, b.wk, b.wv, b.wo, b.fc, b.proj, ...(b.veGate ? [b.veGate] : [])])),
     step: 0
@@ -342,7 +366,7 @@ export const createOptimizer = (model: GPT): Optimizer => {
 // Schedules (progress = counted training time / budget)
 
 export const lrMultiplier = (progress: number) => {
-  if (progress < WARMUP_RATIO) return (progress + 1e-8) / WARMUP_RATIO
+  if (progress < WARMUP_RATIO) return progress / WARMUP_RATIO
   if (progress <= 1 - WARMDOWN_RATIO) return 1
   const left = (1 - progress) / WARMDOWN_RATIO
   return left + (1 - left) * FINAL_LR_FRAC
@@ -399,13 +423,16 @@ const mapValues = (map: tf.NamedTensorMap, fn: (t: tf.Tensor, key: string) => tf
 
 export default async function train(ctx: CanvasContext): Promise<TrainedModel> {
   const T = ctx.profile.maxSeqLen
-  const model = createGPT(modelConfig(ctx.profile.vocabSize, T))
+  const tokensPerMicroBatch = DEVICE_BATCH_SIZE * T
+  if (TOTAL_BATCH_SIZE % tokensPerMicroBatch !== 0)
+    throw new Error(`TOTAL_BATCH_SIZE ${TOTAL_BATCH_SIZE} is not a multiple of DEVICE_BATCH_SIZE x seqLen = ${tokensPerMicroBatch}`)
+  const accumulation = TOTAL_BATCH_SIZE / tokensPerMicroBatch
+  const model = createGPT(modelConfig(ctx.profile.vocabSize, T), ctx.seed)
   const opt = createOptimizer(model)
-  const accumulation = Math.max(1, Math.round(TOTAL_BATCH_SIZE / (DEVICE_BATCH_SIZE * T)))
   const loader = ctx.trainLoader(DEVICE_BATCH_SIZE, T)
   ctx.log(
     `model: depth ${model.config.depth}, dim ${model.config.dim}, heads ${model.config.nHead}, ` +
-      `${(countParams(model) / 1e6).toFixed(2)}M params; ${accumulation} x ${DEVICE_BATCH_SIZE} x ${T} tokens per step`
+      `${(countParams(model) / 1e6).toFixed(2)}M params, seed ${ctx.seed}; ${accumulation} x ${DEVICE_BATCH_SIZE} x ${T} tokens per step`
   )
   for (;;) {
     const micro = Array.from({ length: accumulation }, () => loader.next())

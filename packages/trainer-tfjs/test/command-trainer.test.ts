@@ -15,7 +15,7 @@ const runScript = async (mode: string, deadline?: number, signal?: AbortSignal):
   const trainer = CommandTrainer.layer({ command: "python3", args: [script, mode] })
   try {
     return await Effect.runPromise(
-      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, logFile: join(dir, "run.log"), ...(deadline ? { deadlineSeconds: deadline } : {}), ...(signal ? { signal } : {}) })).pipe(Effect.map(Schema.decodeUnknownSync(RunReport)), Effect.provide(trainer))
+      Effect.flatMap(Trainer, (t) => t.run({ dir, budgetSeconds: 300, seed: 7, logFile: join(dir, "run.log"), ...(deadline ? { deadlineSeconds: deadline } : {}), ...(signal ? { signal } : {}) })).pipe(Effect.map(Schema.decodeUnknownSync(RunReport)), Effect.provide(trainer))
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -35,7 +35,8 @@ describe("the summary block", () => {
       numSteps: 953,
       numParamsM: 50.3,
       depth: 8,
-      backend: "tensorflow-gpu"
+      backend: "tensorflow-gpu",
+      seed: 42
     }
     const text = formatSummary(metrics)
     expect(text.split("\n").slice(0, 4)).toEqual(["---", "val_bpb:          0.997900", "training_seconds: 300.1", "total_seconds:    325.9"])
@@ -50,6 +51,12 @@ describe("CommandTrainer", () => {
     expect(report._tag).toBe("Success")
     if (report._tag !== "Success") return
     expect(report.metrics).toMatchObject({ valBpb: 0.9979, trainingSeconds: 300, peakMemoryMb: 45060.2, numSteps: 953, depth: 8 })
+    expect(report.metrics.seed).toBeUndefined()
+  })
+
+  it("hands the command the seed in $AUTORESEARCH_SEED and reads a `seed:` line back", async () => {
+    const report = await runScript("seeded")
+    expect(report._tag === "Success" && report.metrics.seed).toBe(7)
   })
 
   it("classifies FAIL as nan, a silent exit as error and a hang as timeout", async () => {

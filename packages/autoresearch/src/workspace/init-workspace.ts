@@ -2,9 +2,10 @@
 // profile record, in a fresh git repository with a first commit. Refuses the SDK's own
 // repository and a directory that already is a workspace.
 import { execFileSync } from "node:child_process"
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { UserError } from "../user-error.js"
+import { canvasForProfile } from "./canvas-profile.js"
 import { defaultProgram } from "./default-program.js"
 import { canvasTemplate, isInside, sdkCheckout } from "./sdk-paths.js"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, type WorkspaceProfile } from "./workspace.js"
@@ -67,7 +68,7 @@ export const initWorkspace = (target: string, options: InitOptions = {}): Initia
   const profile: WorkspaceProfile = { profile: options.profile ?? "cpu", source: options.source ?? { kind: "embedded" } }
 
   mkdirSync(join(dir, ".autoresearch"), { recursive: true })
-  copyFileSync(canvasTemplate(), join(dir, CANVAS_FILE))
+  writeFileSync(join(dir, CANVAS_FILE), canvasForProfile(readFileSync(canvasTemplate(), "utf8"), profile.profile))
   writeFileSync(join(dir, PROGRAM_FILE), options.program ?? defaultProgram(profile.profile))
   writeFileSync(join(dir, ".gitignore"), GITIGNORE)
   writeFileSync(join(dir, "package.json"), PACKAGE_JSON)

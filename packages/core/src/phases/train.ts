@@ -22,6 +22,7 @@ export const train = (run: LoopRun, experiment: Experiment, suffix = ""): Effect
       run.trainer.run({
         dir: run.workspace.dir,
         budgetSeconds: run.config.budgetSeconds,
+        seed: run.config.seed,
         deadlineSeconds,
         logFile: logFile(run, experiment.id, suffix),
         signal: killSignal ? AbortSignal.any([killSignal, stop.signal]) : stop.signal,

@@ -13,11 +13,16 @@ export interface TrainingProgress {
   readonly remainingSeconds: number
 }
 
+/** The seed of a run when none is given (the original seeds 42 before initialising). */
+export const DEFAULT_SEED = 42
+
 /** One training run: the canvas in `dir`, trained for `budgetSeconds` of counted time. */
 export interface TrainSpec {
   /** The workspace directory (the git work tree holding the canvas). */
   readonly dir: string
   readonly budgetSeconds: number
+  /** Seeds every random draw of the canvas (`ctx.seed`); default DEFAULT_SEED. */
+  readonly seed?: number
   /**
    * Wall-clock seconds after which the trainer kills the run and reports a `timeout` crash with
    * its log tail. The loop always sets it (`runDeadlineSeconds`); absent when called directly.

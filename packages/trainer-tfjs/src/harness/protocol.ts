@@ -3,7 +3,7 @@
 // child says is trusted: the parent measures the time itself and scores the evaluation
 // processes' log-probabilities itself, after checking them (see evaluation/verify.ts).
 import { Schema } from "effect"
-import { CrashReason } from "@autoresearch/core"
+import { CrashReason, DEFAULT_SEED } from "@autoresearch/core"
 
 /** The training process's configuration (first stdin line). */
 export const HarnessConfig = Schema.Struct({
@@ -11,6 +11,8 @@ export const HarnessConfig = Schema.Struct({
   /** Absolute path of the canvas module the child imports (the parent's bundle of train.ts). */
   canvas: Schema.String,
   budgetSeconds: Schema.Number,
+  /** Handed to the canvas as ctx.seed and recorded in the metrics. */
+  seed: Schema.optionalWith(Schema.Int, { default: () => DEFAULT_SEED }),
   profile: Schema.optional(Schema.String),
   cacheDir: Schema.optional(Schema.String),
   /** The prepared data source, as recorded in the workspace (passed to prepare untouched). */

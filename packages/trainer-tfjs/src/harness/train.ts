@@ -4,27 +4,15 @@
 // its limit; nothing this process says about time or quality is trusted.
 import * as tf from "@tensorflow/tfjs"
 import { loadTraining } from "@autoresearch/prepare"
-import type { ActiveBackend } from "../backend.js"
 import type { Canvas, CanvasContext, StepReport } from "../canvas.js"
 import type { HarnessConfig } from "./protocol.js"
 import { toBase64 } from "./protocol.js"
 import { importCanvas, prepareChild, RunCrashed } from "./setup.js"
+import { memoryMeter } from "./summary-values.js"
 
 export interface TrainIO {
   readonly log: (line: string) => void
   readonly send: (message: object) => void
-}
-
-/** Peak memory: tensor bytes on a GPU backend, else the process's peak resident set. */
-const memoryMeter = (backend: ActiveBackend) => {
-  let peakGpu = 0
-  return {
-    sample: () => {
-      if (backend.gpu) peakGpu = Math.max(peakGpu, tf.memory().numBytes)
-    },
-    peakMb: () => (backend.gpu ? peakGpu / 2 ** 20 : (process.resourceUsage().maxRSS * 1024) / 2 ** 20),
-    kind: (backend.gpu ? "gpu" : "rss") as "gpu" | "rss"
-  }
 }
 
 const wireTensor = (t: tf.Tensor) => {
@@ -35,7 +23,7 @@ const wireTensor = (t: tf.Tensor) => {
 
 export const runTraining = async (config: HarnessConfig, io: TrainIO): Promise<void> => {
   const backend = await prepareChild(config.backend, io.log)
-  const memory = memoryMeter(backend)
+  const memory = memoryMeter(backend.gpu)
   const env = await loadTraining({
     ...(config.profile ? { profile: config.profile as never } : {}),
     ...(config.cacheDir ? { cacheDir: config.cacheDir } : {}),
@@ -61,7 +49,6 @@ export const runTraining = async (config: HarnessConfig, io: TrainIO): Promise<v
       diverged ??= `loss ${report.loss} at step ${steps}`
       throw new RunCrashed("nan", `FAIL: ${diverged}`)
     }
-    memory.sample()
     tokens += report.tokens
     const seconds = elapsed()
     const progress = Math.min(1, seconds / budget)
@@ -86,7 +73,8 @@ export const runTraining = async (config: HarnessConfig, io: TrainIO): Promise<v
     budgetSeconds: budget,
     progress: () => Math.min(1, elapsed() / budget),
     endStep,
-    log: io.log
+    log: io.log,
+    seed: config.seed
   }
   clockStart = performance.now()
   let model: Awaited<ReturnType<Canvas>>
@@ -98,7 +86,7 @@ export const runTraining = async (config: HarnessConfig, io: TrainIO): Promise<v
   // A canvas that swallowed the divergence error still diverged.
   if (diverged) throw new RunCrashed("nan", `FAIL: ${diverged}`)
   if (!Array.isArray(model?.weights)) throw new RunCrashed("error", "train(ctx) must return { weights: tf.Tensor[], numParams, depth, flopsPerToken }")
-  memory.sample()
+  io.log(`summary: peak tensor memory ${memory.tensorPeakMb().toFixed(1)} MB; seed ${config.seed}`)
   io.send({
     type: "trained",
     weights: model.weights.map(wireTensor),

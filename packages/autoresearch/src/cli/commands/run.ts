@@ -31,6 +31,7 @@ export const runCommand: Command = {
     budget: { type: "string", short: "b", placeholder: "seconds", description: "training seconds per experiment (default: the profile's)" },
     "min-delta": { type: "string", placeholder: "bpb", description: "keep only changes better than the best by more than this (default 0)" },
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
+    seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
     patience: { type: "string", placeholder: "n", description: "stop after n experiments in a row without a keep" },
     confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best) a keep within a few σ may need (default 0: one run decides)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
@@ -64,7 +65,8 @@ export const runCommand: Command = {
       ...defined("minDelta", numberOption(values, "min-delta", cmd, { min: 0 })),
       ...defined("noiseRepeats", numberOption(values, "noise-repeats", cmd, { integer: true, min: 0 })),
       ...defined("maxConfirmations", numberOption(values, "confirmations", cmd, { integer: true, min: 0 })),
-      ...defined("maxWithoutImprovement", numberOption(values, "patience", cmd, { integer: true, positive: true }))
+      ...defined("maxWithoutImprovement", numberOption(values, "patience", cmd, { integer: true, positive: true })),
+      ...defined("seed", numberOption(values, "seed", cmd, { integer: true }))
     }
     const parallel = parallelOptions(values, io.env)
     const port = numberOption(values, "port", cmd, { integer: true, min: 0 }) ?? 8321

@@ -21,6 +21,7 @@ export const trainCommand: Command = {
   options: {
     dir: { type: "string", short: "C", placeholder: "path", description: "the workspace (default: the current directory)" },
     budget: { type: "string", short: "b", placeholder: "seconds", description: "training seconds (default: the profile's budget)" },
+    seed: { type: "string", placeholder: "n", description: "seed of the canvas's random draws (ctx.seed, default 42)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     json: { type: "boolean", description: "print the run's report (metrics or crash) as one JSON object" }
   },
@@ -30,6 +31,7 @@ export const trainCommand: Command = {
   ],
   run: async ({ values, io }) => {
     const budgetAsked = numberOption(values, "budget", "train", { positive: true })
+    const seed = numberOption(values, "seed", "train", { integer: true })
     const profileAsked = choiceOption(values, "profile", ["cpu", "reference"], "train")
     const workspace = requireWorkspace(workspaceDir(values, io))
     checkProfile(workspace, profileAsked)
@@ -47,6 +49,7 @@ export const trainCommand: Command = {
         trainer.run({
           dir: workspace.dir,
           budgetSeconds,
+          ...(seed !== undefined ? { seed } : {}),
           logFile,
           onProgress: (progress) => status.update(trainingLine(progress)),
           signal: interrupts.interrupt.signal
