@@ -80,7 +80,7 @@ const resultFileFor = (logFile: string) => logFile.replace(/\.log$/, "") + ".res
 
 /** The children's environment: no keys, no NODE_OPTIONS, nothing the parent's shell had. */
 const childEnv = (extra: Readonly<Record<string, string>> | undefined): NodeJS.ProcessEnv => {
-  const keep = ["PATH", "HOME", "LANG", "TMPDIR", "AUTORESEARCH_FAST_KERNELS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"]
+  const keep = ["PATH", "HOME", "LANG", "TMPDIR", "AUTORESEARCH_FAST_KERNELS", "AUTORESEARCH_GEMM", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"]
   return { ...Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])), ...extra }
 }
 
