@@ -1,7 +1,7 @@
 // The README's "Using it" block, run as a new user types it: set-up's PATH step (scripts/link-cli.sh,
 // into a throwaway npm prefix), then every line of the block, literally, in bash, in a fresh HOME
-// with no git identity and no API key. Only the speed changes: train and run get a tiny budget and
-// 2 experiments, appended after the README's own flags (the last value wins), and dashboard gets
+// with no git identity and no API key. Only the speed changes: train, run and verify get a tiny budget and
+// run 2 experiments, appended after the README's own flags (the last value wins), and dashboard gets
 // --port 0 so it cannot collide. Needs the build (`pnpm build`): this is the real binary.
 import { spawn, spawnSync } from "node:child_process"
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs"
@@ -26,6 +26,7 @@ const faster = (line: string): string => {
   const command = line.replace(/\s+#.*$/, "")
   if (/^autoresearch train\b/.test(command)) return `${command} --budget 3`
   if (/^autoresearch run\b/.test(command)) return `${command} --experiments 2 --budget 3 --noise-repeats 0`
+  if (/^autoresearch verify\b/.test(command)) return `${command} --repeats 1 --budget 3`
   return line
 }
 
