@@ -1,4 +1,4 @@
-// pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--keep]
+// pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--keep]
 // Research quality end to end, through the CLI a user runs: a fresh workspace on the embedded
 // cpu profile, `run --agent search --experiments N`, then `verify --repeats R`, and the figures
 // {experiments, baselineBpb, bestBpb, gainPercent, keeps, falseKeeps, hours}. A full run
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     experiments: { type: "string", default: "20" },
     budget: { type: "string" },
     repeats: { type: "string", default: "3" },
+    confirmations: { type: "string" },
     keep: { type: "boolean", default: false }
   }
 })
@@ -38,11 +39,12 @@ const started = Date.now()
 const load = loadavg()[0]!
 const dir = join(mkdtempSync(join(tmpdir(), "bench-research-")), "ws")
 const budget = values.budget !== undefined ? ["--budget", values.budget] : []
+const confirmations = values.confirmations !== undefined ? ["--confirmations", values.confirmations] : []
 try {
   log(`workspace ${dir}; load ${load.toFixed(2)} on ${cpus().length} cores`)
   await cli(["init", dir, "--json"], process.cwd())
   await cli(["prepare", "--json"], dir)
-  await cli(["run", "--agent", "search", "--tag", "bench", "--experiments", values.experiments!, ...budget, "--json"], dir)
+  await cli(["run", "--agent", "search", "--tag", "bench", "--experiments", values.experiments!, ...budget, ...confirmations, "--json"], dir)
   // A run without a keep has nothing to verify: no keep is a false keep.
   if (lastJson(await cli(["results", "--tag", "bench", "--json"], dir)).kept > 0) {
     await cli(["verify", "--tag", "bench", "--repeats", values.repeats!, "--seed", "1", ...budget, "--json"], dir)
@@ -59,6 +61,7 @@ try {
     hours: (Date.now() - started) / 3_600_000,
     budgetSeconds: results.verify?.budgetSeconds as number | undefined,
     repeats: Number(values.repeats),
+    confirmations: values.confirmations === undefined ? "default" : Number(values.confirmations),
     machine: `${cpus().length} cores, ${cpus()[0]?.model ?? "?"}`,
     loadAtStart: load,
     loadAtEnd: loadavg()[0]
