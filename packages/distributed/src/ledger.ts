@@ -21,6 +21,8 @@ export class JobLedger extends Context.Tag("@autoresearch/distributed/JobLedger"
     readonly offered: (tag: string) => Effect.Effect<ReadonlyArray<TrainJob>, DatabaseError>
     /** Every claim of the run's jobs, oldest first: which worker ran what, when. */
     readonly claims: (tag: string) => Effect.Effect<ReadonlyArray<JobClaim>, DatabaseError>
+    /** Every claim of the given jobs, oldest first (the jobs in flight: who runs them, since when). */
+    readonly claimsOf: (jobIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<JobClaim>, DatabaseError>
   }
 >() {}
 
@@ -49,7 +51,12 @@ export const makeMemoryLedger = (): JobLedger["Type"] => {
     results: (jobIds) => Effect.sync(() => jobIds.flatMap((id) => results.get(id) ?? [])),
     offered: (tag) => Effect.sync(() => [...jobs.values()].filter((job) => job.tag === tag)),
     claims: (tag) =>
-      Effect.sync(() => claims.filter((c) => jobs.get(c.jobId)?.tag === tag))
+      Effect.sync(() => claims.filter((c) => jobs.get(c.jobId)?.tag === tag)),
+    claimsOf: (jobIds) =>
+      Effect.sync(() => {
+        const wanted = new Set(jobIds)
+        return claims.filter((c) => wanted.has(c.jobId))
+      })
   }
 }
 

@@ -14,6 +14,18 @@ const decodeResult = Schema.decodeUnknown(Schema.parseJson(JobResult))
 const decodeRow = <A>(what: string, decode: (u: unknown) => Effect.Effect<A, unknown>) => (text: unknown) =>
   Effect.mapError(decode(text), (error) => new DatabaseError({ message: `PostgreSQL: a stored ${what} does not decode: ${String(error)}` }))
 
+interface ClaimRow {
+  readonly job_id: string
+  readonly claim: number
+  readonly worker: string
+  readonly claimed_at: string
+}
+
+const decodeClaims = (rows: ReadonlyArray<ClaimRow>) =>
+  Effect.forEach(rows, (row) =>
+    decodeRow("claim", Schema.decodeUnknown(JobClaim))({ jobId: row.job_id, claim: row.claim, worker: row.worker, claimedAt: row.claimed_at })
+  )
+
 export const makePgLedger = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   return JobLedger.of({
@@ -57,17 +69,16 @@ export const makePgLedger = Effect.gen(function* () {
         Effect.flatMap((rows) => Effect.forEach(rows, (row) => decodeRow("job", decodeJob)(row.job)))
       ),
     claims: (tag) =>
-      sql<{ job_id: string; claim: number; worker: string; claimed_at: string }>`
+      sql<ClaimRow>`
           SELECT c.job_id, c.claim, c.worker, c.claimed_at FROM autoresearch_claims c
           JOIN autoresearch_jobs j ON j.id = c.job_id
-          WHERE j.tag = ${tag} ORDER BY c.claimed_at, c.job_id, c.claim`.pipe(
-        Effect.mapError(dbError("reading claims")),
-        Effect.flatMap((rows) =>
-          Effect.forEach(rows, (row) =>
-            decodeRow("claim", Schema.decodeUnknown(JobClaim))({ jobId: row.job_id, claim: row.claim, worker: row.worker, claimedAt: row.claimed_at })
-          )
-        )
-      )
+          WHERE j.tag = ${tag} ORDER BY c.claimed_at, c.job_id, c.claim`.pipe(Effect.mapError(dbError("reading claims")), Effect.flatMap(decodeClaims)),
+    claimsOf: (jobIds) =>
+      jobIds.length === 0
+        ? Effect.succeed([])
+        : sql<ClaimRow>`
+            SELECT job_id, claim, worker, claimed_at FROM autoresearch_claims
+            WHERE ${sql.in("job_id", jobIds)} ORDER BY claimed_at, job_id, claim`.pipe(Effect.mapError(dbError("reading claims")), Effect.flatMap(decodeClaims))
   })
 })
 
