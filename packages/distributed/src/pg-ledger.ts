@@ -1,10 +1,12 @@
 // The ledger on PostgreSQL, shared by the coordinator and every worker.
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Schema } from "effect"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Layer, Schema, Stream } from "effect"
 import { DatabaseError } from "./errors.js"
 import { JobClaim, JobResult, TrainJob } from "./job.js"
 import { JobLedger } from "./ledger.js"
 import { dbError } from "./postgres.js"
+import { makeWake } from "./wake.js"
 
 const encodeJob = Schema.encodeSync(Schema.parseJson(TrainJob))
 const decodeJob = Schema.decodeUnknown(Schema.parseJson(TrainJob))
@@ -26,8 +28,26 @@ const decodeClaims = (rows: ReadonlyArray<ClaimRow>) =>
     decodeRow("claim", Schema.decodeUnknown(JobClaim))({ jobId: row.job_id, claim: row.claim, worker: row.worker, claimedAt: row.claimed_at })
   )
 
+/** The channel a worker NOTIFYs after writing a result (the payload is the run's tag). */
+const RESULTS_CHANNEL = "autoresearch_results"
+
 export const makePgLedger = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
+  const pg = yield* PgClient.PgClient
+  const scope = yield* Effect.scope
+  // LISTEN only in a process that waits for results (the coordinator), from its first wait on.
+  const written = makeWake()
+  let listening = false
+  const listen = Effect.suspend(() => {
+    if (listening) return Effect.void
+    listening = true
+    return pg.listen(RESULTS_CHANNEL).pipe(
+      Stream.runForEach(() => Effect.sync(written.pulse)),
+      Effect.ignore, // without notifications the coordinator still polls
+      Effect.forkIn(scope),
+      Effect.asVoid
+    )
+  })
   return JobLedger.of({
     recordOffers: (jobs) => {
       if (jobs.length === 0) return Effect.void
@@ -54,8 +74,12 @@ export const makePgLedger = Effect.gen(function* () {
           ON CONFLICT (job_id) DO NOTHING
           RETURNING job_id`.pipe(
         Effect.map((rows) => rows.length === 1),
-        Effect.mapError(dbError("writing a result"))
+        Effect.mapError(dbError("writing a result")),
+        // Wake the coordinator now rather than at its next poll (best effort: it polls anyway).
+        // pg_notify, not PgClient.notify: that sends `NOTIFY channel, $1`, which PostgreSQL refuses.
+        Effect.tap((kept) => (kept ? Effect.ignore(sql`SELECT pg_notify(${RESULTS_CHANNEL}, ${result.tag})`) : Effect.void))
       ),
+    awaitResults: (seconds) => Effect.zipRight(listen, written.wait(seconds)),
     results: (jobIds) =>
       jobIds.length === 0
         ? Effect.succeed([])
@@ -82,4 +106,4 @@ export const makePgLedger = Effect.gen(function* () {
   })
 })
 
-export const PgLedger = { layer: Layer.effect(JobLedger, makePgLedger) }
+export const PgLedger = { layer: Layer.scoped(JobLedger, makePgLedger) }
