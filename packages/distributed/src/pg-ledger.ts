@@ -43,7 +43,11 @@ export const makePgLedger = Effect.gen(function* () {
     listening = true
     return pg.listen(RESULTS_CHANNEL).pipe(
       Stream.runForEach(() => Effect.sync(written.pulse)),
-      Effect.ignore, // without notifications the coordinator still polls
+      // A LISTEN connection that drops (a server restart) goes silent without an error: listen
+      // afresh every 30 s. Without notifications the coordinator still polls.
+      Effect.timeout("30 seconds"),
+      Effect.catchAllCause(() => Effect.void),
+      Effect.forever,
       Effect.forkIn(scope),
       Effect.asVoid
     )
@@ -68,16 +72,19 @@ export const makePgLedger = Effect.gen(function* () {
         Effect.map((rows) => rows[0]!.claim),
         Effect.mapError(dbError("counting a claim"))
       ),
+    // The write also wakes the coordinator (NOTIFY, sent when it commits) rather than at its
+    // next poll, in the same round trip. pg_notify, not PgClient.notify: that sends
+    // `NOTIFY channel, $1`, which PostgreSQL refuses.
     writeResult: (result) =>
-      sql<{ job_id: string }>`INSERT INTO autoresearch_results (job_id, tag, result)
-          VALUES (${result.jobId}, ${result.tag}, ${encodeResult(result)})
-          ON CONFLICT (job_id) DO NOTHING
-          RETURNING job_id`.pipe(
+      sql<{ job_id: string }>`WITH kept AS (
+            INSERT INTO autoresearch_results (job_id, tag, result)
+            VALUES (${result.jobId}, ${result.tag}, ${encodeResult(result)})
+            ON CONFLICT (job_id) DO NOTHING
+            RETURNING job_id
+          )
+          SELECT job_id, pg_notify(${RESULTS_CHANNEL}, ${result.tag}) FROM kept`.pipe(
         Effect.map((rows) => rows.length === 1),
-        Effect.mapError(dbError("writing a result")),
-        // Wake the coordinator now rather than at its next poll (best effort: it polls anyway).
-        // pg_notify, not PgClient.notify: that sends `NOTIFY channel, $1`, which PostgreSQL refuses.
-        Effect.tap((kept) => (kept ? Effect.ignore(sql`SELECT pg_notify(${RESULTS_CHANNEL}, ${result.tag})`) : Effect.void))
+        Effect.mapError(dbError("writing a result"))
       ),
     awaitResults: (seconds) => Effect.zipRight(listen, written.wait(seconds)),
     results: (jobIds) =>

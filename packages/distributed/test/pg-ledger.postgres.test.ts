@@ -46,7 +46,11 @@ describe.skipIf(skipWithoutPostgres !== undefined)("waiting for results on Postg
         Effect.gen(function* () {
           const coordinator = Context.get(yield* ledgerOf(db.url), JobLedger)
           const worker = Context.get(yield* ledgerOf(db.url), JobLedger)
-          return yield* wokenAfterMs(coordinator, worker, 1)
+          const waited = yield* wokenAfterMs(coordinator, worker, 1)
+          // The write (and its wake-up) happens once: a late second write of the result changes nothing.
+          expect(yield* worker.writeResult({ ...resultOf(1), worker: "late" })).toBe(false)
+          expect((yield* coordinator.results([jobIdOf("wake", 1)])).map((r) => r.worker)).toEqual(["w"])
+          return waited
         })
       )
     )
