@@ -4,7 +4,7 @@
 // PostgreSQL's claims written by workers on other machines), so `autoresearch results`,
 // `report` and `dashboard` show the workers, the jobs in flight and who ran what, when,
 // without a database. Each event is written once, also across a coordinator restart.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs"
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { Effect, Schema } from "effect"
 import { JobId, type TrainJob } from "./job.js"
@@ -88,7 +88,10 @@ export interface JobLogOptions {
 export const withJobLog = (ledger: JobLedger["Type"], options: JobLogOptions): JobLedger["Type"] => {
   const logged = new Set<string>()
   const keyOf = (event: JobEvent) => (event._tag === "Claimed" ? `C ${event.jobId} ${event.claim}` : `${event._tag[0]} ${event.jobId}`)
-  for (const event of readJobLog(options.file)) logged.add(keyOf(event))
+  const before = existsSync(options.file) ? readFileSync(options.file, "utf8") : ""
+  // A coordinator killed mid-append left half a line: cut it, or the next line would join it.
+  if (before !== "" && !before.endsWith("\n")) truncateSync(options.file, Buffer.byteLength(before.slice(0, before.lastIndexOf("\n") + 1)))
+  for (const event of parseJobLog(before).events) logged.add(keyOf(event))
   const experimentOf = new Map<string, number>()
   let writable = true
   const append = (events: ReadonlyArray<JobEvent>) =>

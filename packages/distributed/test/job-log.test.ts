@@ -77,6 +77,17 @@ describe("the job log", () => {
     expect(after.slice(first.length).map((e) => `${e._tag} ${e.experiment}`)).toEqual(["Finished 2"])
   })
 
+  it("a coordinator killed mid-append: the next one cuts the torn line before it writes", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ar-joblog-")), "jobs.jsonl")
+    const ledger = makeMemoryLedger()
+    await Effect.runPromise(withJobLog(ledger, { file }).recordOffers([job(1)]))
+    appendFileSync(file, '{"_tag":"Offered","jobId":"ab')
+    await Effect.runPromise(withJobLog(ledger, { file }).recordOffers([job(1), job(2)]))
+    const parsed = parseJobLog(readFileSync(file, "utf8"))
+    expect(parsed.problem).toBeUndefined()
+    expect(parsed.events.map((e) => `${e._tag} ${e.experiment}`)).toEqual(["Offered 1", "Offered 2"])
+  })
+
   it("decodes with Schema: a torn last line is skipped, a damaged line is named", () => {
     const line = JSON.stringify({ _tag: "Claimed", jobId: "abc-1", experiment: 1, claim: 1, worker: "w", at: "2026-11-30T10:00:00.000Z" })
     expect(parseJobLog(`${line}\n{"_tag":"Fini`).events).toHaveLength(1)
