@@ -19,7 +19,7 @@ export const LoopConfig = Schema.Struct({
   budgetSeconds: Positive,
   /** Seeds every training run's random draws, so a change is compared on the same initialisation. */
   seed: Schema.optionalWith(Schema.Int, { default: () => DEFAULT_SEED }),
-  /** Stop after this many experiments in total for the tag (the baseline counts). */
+  /** Stop after this many experiments of this session (a resume runs this many more; a new run's baseline counts). */
   maxExperiments: Schema.optional(PositiveInt),
   /** Stop starting new experiments after this many seconds of this session. */
   maxDurationSeconds: Schema.optional(Positive),

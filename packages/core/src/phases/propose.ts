@@ -8,7 +8,7 @@ import { describeParseError } from "../errors.js"
 import type { CanvasFile, ProposalContext } from "../services/agent.js"
 import type { Experiment } from "./experiment.js"
 import type { LoopRun } from "./run-context.js"
-import { sessionSeconds, totalCost, type LoopState } from "./state.js"
+import { sessionExperiments, sessionSeconds, totalCost, type LoopState } from "./state.js"
 
 /** Why the agent gave no proposal; `retryable` for a rate limit, overload, server or network error. */
 export interface AgentFailure {
@@ -29,7 +29,7 @@ export const proposalContext = (run: LoopRun, state: LoopState, experiment: Expe
         ? { description: last.description, message: last.crash?.message ?? last.decisionReason, logTail: last.crash?.logTail ?? "" }
         : undefined,
     remaining: {
-      experiments: config.maxExperiments === undefined ? undefined : config.maxExperiments - state.records.length,
+      experiments: config.maxExperiments === undefined ? undefined : config.maxExperiments - sessionExperiments(state),
       seconds: config.maxDurationSeconds === undefined ? undefined : config.maxDurationSeconds - sessionSeconds(state),
       costUsd: config.maxCostUsd === undefined ? undefined : config.maxCostUsd - totalCost(state)
     },

@@ -44,6 +44,8 @@ export const totalCost = (state: LoopState): number => state.records.reduce((sum
 export const threshold = (state: LoopState, config: LoopConfig): number => keepThreshold(config.minDelta, config.noiseZ * noiseStd(state))
 export const nextId = (state: LoopState): number => (state.records.at(-1)?.id ?? 0) + 1
 export const sessionSeconds = (state: LoopState, now = Date.now()): number => (now - state.sessionStart) / 1000
+/** Experiments recorded by this session (a resume's earlier ones not counted): what `maxExperiments` limits. */
+export const sessionExperiments = (state: LoopState): number => state.records.length - state.resumedAfter
 /** Experiments since the last keep (earlier sessions included). */
 export const sinceLastKeep = (state: LoopState): number => {
   const last = state.records.findLastIndex((r) => r.status === "keep")
@@ -76,7 +78,7 @@ export const stopReason = (
 ): string | undefined => {
   if (signals.killed) return "killed by a second interrupt"
   if (signals.stopping) return "interrupted"
-  if (config.maxExperiments !== undefined && state.records.length >= config.maxExperiments) return `reached maxExperiments (${config.maxExperiments})`
+  if (config.maxExperiments !== undefined && sessionExperiments(state) >= config.maxExperiments) return `reached maxExperiments (${config.maxExperiments})`
   if (config.maxDurationSeconds !== undefined && sessionSeconds(state, now) >= config.maxDurationSeconds) {
     return `reached maxDurationSeconds (${config.maxDurationSeconds})`
   }

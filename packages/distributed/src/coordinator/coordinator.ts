@@ -102,7 +102,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     let stopReason: string | undefined
     const shouldStop = (inFlight: number): string | undefined => {
       if (options.signal?.aborted === true) return "interrupted"
-      if (options.maxExperiments !== undefined && records.length + inFlight >= options.maxExperiments) return `reached maxExperiments (${options.maxExperiments})`
+      if (options.maxExperiments !== undefined && records.length - resumedAfter + inFlight >= options.maxExperiments) return `reached maxExperiments (${options.maxExperiments})`
       if (options.maxDurationSeconds !== undefined && (Date.now() - started) / 1000 >= options.maxDurationSeconds) return `reached maxDurationSeconds (${options.maxDurationSeconds})`
       if (options.maxCostUsd !== undefined && totalCost() >= options.maxCostUsd) return `reached maxCostUsd ($${options.maxCostUsd})`
       const baseline = records.find((r) => r.baseline)
@@ -185,7 +185,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
             files,
             history: [...records],
             remaining: {
-              ...(options.maxExperiments !== undefined ? { experiments: options.maxExperiments - records.length - inFlight.length } : {}),
+              ...(options.maxExperiments !== undefined ? { experiments: options.maxExperiments - (records.length - resumedAfter) - inFlight.length } : {}),
               ...(options.maxDurationSeconds !== undefined ? { seconds: options.maxDurationSeconds - (Date.now() - started) / 1000 } : {}),
               ...(options.maxCostUsd !== undefined ? { costUsd: options.maxCostUsd - totalCost() } : {})
             },
