@@ -296,6 +296,7 @@ describe("the research loop on a real git workspace", () => {
     const dir = makeRepo()
     let appends = 0
     const io: StoreIo = {
+      ...nodeStoreIo,
       append: async (path, data) => {
         if (++appends > 4) {
           // A partial write, then ENOSPC: the real io truncates back, so must we.
