@@ -27,6 +27,7 @@ import { ResearchError } from "./research-error.js"
 import { existsSync } from "node:fs"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, readWorkspaceProfile, type WorkspaceProfile } from "./workspace/workspace.js"
 
+/** Everything `runResearch` takes: any `LoopConfig` field plus the workspace, the tag and the layers to replace. */
 export interface ResearchOptions extends Partial<LoopConfigInput> {
   /** The workspace made by `autoresearch init` (default: the current directory; `~` is your home). */
   readonly dir?: string
@@ -78,6 +79,12 @@ export interface ResolvedResearch {
 /** `~` and `~/x` mean the home directory, as in a shell. */
 export const expandHome = (path: string): string => (path === "~" ? homedir() : path.startsWith("~/") ? join(homedir(), path.slice(2)) : path)
 
+/**
+ * The settings a run would use (directory, tag, budget, agent), resolved without starting it.
+ *
+ * @example
+ * resolveResearch({ dir: "~/research" }) // { dir: "/home/me/research", tag: "nov27", budgetSeconds: 300, ... }
+ */
 export const resolveResearch = (options: ResearchOptions): ResolvedResearch => {
   const dir = resolve(expandHome(options.dir ?? process.cwd()))
   const profile = workspaceProfile(dir)

@@ -8,6 +8,7 @@ const Positive = Schema.Number.pipe(Schema.positive())
 const PositiveInt = Schema.Int.pipe(Schema.positive())
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
 
+/** The loop's configuration as a Schema: every field, its default and its meaning (docs/loop.md has the table). */
 export const LoopConfig = Schema.Struct({
   /** Names the run: branch `autoresearch/<tag>` and the folder `runs/<tag>`. */
   tag: Schema.String.pipe(
@@ -62,6 +63,7 @@ export const LoopConfig = Schema.Struct({
   /** Re-run a candidate keep once and keep it only if the re-run also beats the best. */
   confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false })
 })
+/** The decoded configuration, every default filled in. */
 export type LoopConfig = typeof LoopConfig.Type
 
 /** The one place the default run deadline is computed: 2 × budget + 60 s unless configured. */
@@ -72,6 +74,12 @@ export const runDeadlineSeconds = (budgetSeconds: number, runTimeoutSeconds?: nu
  * at least 1 s, at most 60 s. The trainer's own kill (with its log tail) always comes first.
  */
 export const backstopGraceSeconds = (deadlineSeconds: number): number => Math.min(60, Math.max(1, deadlineSeconds / 10))
+/**
+ * The configuration as a caller writes it: `tag` and `budgetSeconds`, everything else optional.
+ *
+ * @example
+ * const config: LoopConfigInput = { tag: "nov27", budgetSeconds: 300, maxExperiments: 20 }
+ */
 export type LoopConfigInput = typeof LoopConfig.Encoded
 
 /** What a loop run needs besides its configuration: signals and paths (not serializable). */

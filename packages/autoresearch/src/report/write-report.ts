@@ -8,6 +8,7 @@ import { renderChartSvg } from "./chart.js"
 import { renderHtmlReport } from "./html.js"
 import { renderPng } from "./png.js"
 
+/** The files `writeReport` wrote (paths), and why a PNG was skipped if it was. */
 export interface ReportFiles {
   readonly svg: string
   readonly png: string | null
@@ -19,6 +20,7 @@ export interface ReportFiles {
 
 export const chartSize = { width: 1200, height: 600 } as const
 
+/** Writes a run's report (SVG and PNG chart, HTML page) and says which files it wrote. */
 export const writeReport = async (options: {
   readonly tag: string
   readonly records: ReadonlyArray<ExperimentRecord>

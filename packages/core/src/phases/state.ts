@@ -1,5 +1,6 @@
 // The loop's state as one explicit value. Everything in it is derived from the store's records
 // (and re-derived the same way on a resume), except what is counted per session.
+import { costTotal } from "../cost.js"
 import type { ExperimentRecord, Summary } from "../domain.js"
 import { keepThreshold } from "../policy.js"
 import type { LoopConfig } from "../config.js"
@@ -39,7 +40,8 @@ export const initialState = (records: ReadonlyArray<ExperimentRecord>, head: str
 
 export const bestCommit = (state: LoopState): string => state.best?.commit ?? state.head
 export const noiseStd = (state: LoopState): number => state.records.find((r) => r.noise !== undefined)?.noise?.std ?? 0
-export const totalCost = (state: LoopState): number => state.records.reduce((sum, r) => sum + r.costUsd, 0)
+/** The known spend of the tag (experiments of unknown cost add nothing: `maxCostUsd` cannot see them). */
+export const totalCost = (state: LoopState): number => costTotal(state.records).knownUsd
 /** The margin a change must beat the best by: max(minDelta, noiseZ × noise std). */
 export const threshold = (state: LoopState, config: LoopConfig): number => keepThreshold(config.minDelta, config.noiseZ * noiseStd(state))
 export const nextId = (state: LoopState): number => (state.records.at(-1)?.id ?? 0) + 1
@@ -100,6 +102,7 @@ export const stopReason = (
 export const summarizeRun = (tag: string, records: ReadonlyArray<ExperimentRecord>, bestCommit: string, stopReason: string): Summary => {
   const count = (f: (r: ExperimentRecord) => boolean) => records.filter(f).length
   const baseline = records.find((r) => r.baseline && r.status === "keep")
+  const cost = costTotal(records)
   return {
     tag,
     experiments: records.length,
@@ -110,7 +113,8 @@ export const summarizeRun = (tag: string, records: ReadonlyArray<ExperimentRecor
     baselineBpb: baseline?.metrics?.valBpb,
     bestBpb: bestOf(records)?.metrics?.valBpb,
     bestCommit,
-    costUsd: records.reduce((sum, r) => sum + r.costUsd, 0),
+    costUsd: cost.knownUsd,
+    ...(cost.unknown > 0 ? { unknownCosts: cost.unknown } : {}),
     stopReason
   }
 }
