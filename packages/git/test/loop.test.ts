@@ -132,7 +132,7 @@ describe("the research loop on a real git workspace", () => {
     await promise
     const hang = await runLoop({
       dir,
-      config: { maxExperiments: 5, runTimeoutSeconds: 0.5, repairAttempts: 0 },
+      config: { maxExperiments: 1, runTimeoutSeconds: 0.5, repairAttempts: 0 },
       agent: [{ description: "hangs", edits: [edit("depth = 4", "depth = 9")] }],
       trainer: [0.1],
       trainerOptions: { delayMs: 30_000 }
@@ -298,7 +298,8 @@ describe("the research loop on a real git workspace", () => {
     const io: StoreIo = {
       ...nodeStoreIo,
       append: async (path, data) => {
-        if (++appends > 4) {
+        // Append 1 is results.tsv's header (written through the same io on open), then a jsonl and a tsv line per record.
+        if (++appends > 5) {
           // A partial write, then ENOSPC: the real io truncates back, so must we.
           throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
         }
