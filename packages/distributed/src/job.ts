@@ -51,7 +51,8 @@ export const TrainJob = Schema.Struct({
       parent: Schema.String,
       edits: Schema.Array(FileEdit),
       canvasLines: Schema.Number,
-      costUsd: Schema.Number,
+      /** null: the agent's spend is unknown (no price for its model). */
+      costUsd: Schema.NullOr(Schema.Number),
       agentMs: Schema.Number,
       proposedAt: Schema.String,
       transcript: Schema.optional(Schema.String),

@@ -8,7 +8,7 @@
 import { join } from "node:path"
 import { mkdirSync, writeFileSync } from "node:fs"
 import {
-  Agent, decide, diffStatOf, type ExperimentRecord, nonBlankLines, type ProposalContext, type ResearchEvent, type RunReport, Store,
+  Agent, costTotal, decide, diffStatOf, type ExperimentRecord, nonBlankLines, type ProposalContext, type ResearchEvent, type RunReport, Store,
   Proposal, summarizeRun, type Summary, Workspace
 } from "@autoresearch/core"
 import { applyEditsInMemory, normaliseRelative } from "@autoresearch/git"
@@ -70,7 +70,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
           const failure = Cause.failureOption(cause)
           const error = failure._tag === "Some" ? failure.value : Cause.squash(cause)
           const message = error instanceof Error || (typeof error === "object" && error !== null && "message" in error) ? String((error as { message: unknown }).message) : String(error)
-          const costUsd = failure._tag === "Some" && "costUsd" in failure.value && typeof failure.value.costUsd === "number" ? failure.value.costUsd : 0
+          const costUsd = failure._tag === "Some" && "costUsd" in failure.value && (typeof failure.value.costUsd === "number" || failure.value.costUsd === null) ? failure.value.costUsd : 0
           return Effect.succeed(Either.left({ message, costUsd }))
         })
       )
@@ -92,7 +92,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     yield* publish({ _tag: "LoopStarted", tag: options.tag, resumedAfter, bestCommit: bestCommit(), bestBpb: best?.metrics?.valBpb })
 
     const started = Date.now()
-    const totalCost = () => records.reduce((sum, r) => sum + r.costUsd, 0)
+    const totalCost = () => costTotal(records).knownUsd
     const maxFailures = options.maxConsecutiveFailures ?? 10
     const consecutiveFailures = () => {
       let n = 0
@@ -102,7 +102,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     let stopReason: string | undefined
     const shouldStop = (inFlight: number): string | undefined => {
       if (options.signal?.aborted === true) return "interrupted"
-      if (options.maxExperiments !== undefined && records.length + inFlight >= options.maxExperiments) return `reached maxExperiments (${options.maxExperiments})`
+      if (options.maxExperiments !== undefined && records.length - resumedAfter + inFlight >= options.maxExperiments) return `reached maxExperiments (${options.maxExperiments})`
       if (options.maxDurationSeconds !== undefined && (Date.now() - started) / 1000 >= options.maxDurationSeconds) return `reached maxDurationSeconds (${options.maxDurationSeconds})`
       if (options.maxCostUsd !== undefined && totalCost() >= options.maxCostUsd) return `reached maxCostUsd ($${options.maxCostUsd})`
       const baseline = records.find((r) => r.baseline)
@@ -185,7 +185,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
             files,
             history: [...records],
             remaining: {
-              ...(options.maxExperiments !== undefined ? { experiments: options.maxExperiments - records.length - inFlight.length } : {}),
+              ...(options.maxExperiments !== undefined ? { experiments: options.maxExperiments - (records.length - resumedAfter) - inFlight.length } : {}),
               ...(options.maxDurationSeconds !== undefined ? { seconds: options.maxDurationSeconds - (Date.now() - started) / 1000 } : {}),
               ...(options.maxCostUsd !== undefined ? { costUsd: options.maxCostUsd - totalCost() } : {})
             },
