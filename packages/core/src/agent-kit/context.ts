@@ -2,11 +2,10 @@
 // the large stable part (program.md and the canvas change only when an experiment is kept)
 // apart from the part that changes every experiment (history, failure, feedback, budget).
 import type { CanvasFile, ProposalContext } from "../services/agent.js"
-import { renderHistory } from "./history.js"
+import { type HistoryOptions, renderHistory } from "./history.js"
 
-export interface ContextOptions {
-  /** Non-keep experiments shown in the history table (the most recent). Default 15. */
-  readonly recentOthers?: number
+/** `recentOthers`, `keptRows`, `summaryRows`: how much of the history is shown in full (history.ts). */
+export interface ContextOptions extends HistoryOptions {
   /** Lines of the last failure's log shown. Default 40. */
   readonly logTailLines?: number
   /** Experiments in a row without a keep before the agent is told it is on a plateau. Default 5. */
