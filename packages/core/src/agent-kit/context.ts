@@ -10,6 +10,8 @@ export interface ContextOptions extends HistoryOptions {
   readonly logTailLines?: number
   /** Experiments in a row without a keep before the agent is told it is on a plateau. Default 5. */
   readonly plateauAfter?: number
+  /** How the agent adds to its research notes. Default "with `note`" (the tool). */
+  readonly noteHow?: string
 }
 
 /** Experiments since the last keep. */
@@ -68,7 +70,7 @@ export const renderContext = (ctx: ProposalContext, options: ContextOptions = {}
     `# The canvas: the only editable file(s): ${editable}\n${ctx.files.map(renderFile).join("\n\n")}`
   ].join("\n\n")
   const sections = [`# History\n${renderHistory(ctx.history, options)}`]
-  if (ctx.notes !== undefined && ctx.notes.trim() !== "") sections.push(`# Your research notes (from earlier experiments; add to them with \`note\`)\n${ctx.notes.trimEnd()}`)
+  if (ctx.notes !== undefined && ctx.notes.trim() !== "") sections.push(`# Your research notes (from earlier experiments; add to them ${options.noteHow ?? "with `note`"})\n${ctx.notes.trimEnd()}`)
   const stuck = withoutKeep(ctx.history)
   if (stuck >= (options.plateauAfter ?? 5)) {
     sections.push(
