@@ -28,7 +28,7 @@ it("drives the real loop: kept changes stay in the canvas, discarded ones are re
   const { dir } = initWorkspace(join(mkdtempSync(join(tmpdir(), "example-agent-")), "ws"))
   // TEST DOUBLE trainer: ×1.5 helps (2.4), ×0.67 of that does not (2.6)
   const trainer = ScriptedTrainer.make([2.5, 2.4, 2.6])
-  const summary = await runResearch({ dir, tag: "sweep", budgetSeconds: 1, maxExperiments: 3, noiseRepeats: 0, agent: LrSweepAgent.layer(), trainer: trainer.layer })
+  const summary = await runResearch({ dir, tag: "sweep", budgetSeconds: 1, maxExperiments: 3, noiseRepeats: 0, maxConfirmations: 0, agent: LrSweepAgent.layer(), trainer: trainer.layer })
   expect(summary).toMatchObject({ experiments: 3, kept: 1, discarded: 1 })
   expect(readFileSync(join(dir, "train.ts"), "utf8")).toMatch(/^const MATRIX_LR = 0\.06/m)
   expect(execFileSync("git", ["log", "--format=%s", "-1"], { cwd: dir, encoding: "utf8" })).toContain("MATRIX_LR 0.04 → 0.06")

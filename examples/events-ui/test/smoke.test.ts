@@ -16,7 +16,7 @@ it("redraws the scoreboard from the loop's events", async () => {
     { description: "HEAD_DIM 32 → 64", edits: [{ path: "train.ts", old: "const HEAD_DIM = 32", new: "const HEAD_DIM = 64" }] }
   ])
   const trainer = ScriptedTrainer.make([2.0, 1.9, 2.1])
-  await runResearch({ dir, tag: "ui", budgetSeconds: 1, maxExperiments: 3, noiseRepeats: 0, agent: agent.layer, trainer: trainer.layer, onEvent: board.onEvent })
+  await runResearch({ dir, tag: "ui", budgetSeconds: 1, maxExperiments: 3, noiseRepeats: 0, maxConfirmations: 0, agent: agent.layer, trainer: trainer.layer, onEvent: board.onEvent })
   expect(frames.some((frame) => frame.includes("now  #2 DEPTH 2 → 3"))).toBe(true)
   expect(board.render()).toBe(
     ["best 1.9000 (5.00% better than baseline)", "now  stopped: reached maxExperiments (3)", "✔ #1 baseline 2.0000", "✔ #2 DEPTH 2 → 3 1.9000", "· #3 HEAD_DIM 32 → 64 2.1000"].join("\n")

@@ -83,6 +83,7 @@ const run = async (proposalBpb: number, asText = false) => {
     trainer: trainer.layer,
     maxExperiments: 2,
     noiseRepeats: 0,
+    maxConfirmations: 0, // one scripted run per experiment
     budgetSeconds: 1,
     baseURL: `${server.url}/v1`,
     model: MODEL

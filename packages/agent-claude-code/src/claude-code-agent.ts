@@ -10,6 +10,7 @@ import {
   ConfigError,
   decodeAgentConfig,
   descriptionFrom,
+  keepNotes,
   makeScratchWorkspace,
   type Proposal,
   type ProposalContext,
@@ -83,7 +84,8 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
       Effect.scoped(
         Effect.gen(function* () {
           const canvas = ctx.files.map((file) => file.path).join(", ")
-          const scratch = yield* makeScratchWorkspace(ctx.program, ctx.files, "autoresearch-claude-code-")
+          // The run's notes go in as notes.md; the lines the agent appends come back (keepNotes).
+          const scratch = yield* makeScratchWorkspace(ctx.program, ctx.files, "autoresearch-claude-code-", ctx.notesFile !== undefined ? (ctx.notes ?? "") : undefined)
           const { system, prompt } = codingAgentPrompt(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
           const env: NodeJS.ProcessEnv = {
             ...(config.env ?? process.env),
@@ -135,6 +137,7 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
           const result = session.result
           const costUsd = result?.total_cost_usd ?? 0
           const outcome = yield* scratch.collect
+          const noted = keepNotes(ctx.notesFile, ctx.experimentId, outcome.notes)
           // The result's own words first: the SDK's exception only wraps them.
           const failure = result !== undefined ? resultFailure(result) : (session.error ?? "the session ended without a result")
           const description = result?.subtype === "success" ? descriptionFrom(result.result) : undefined
@@ -159,6 +162,7 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
               outcome: failure !== undefined ? { kind: "error", message: failure } : { kind: "proposal", description, edits: outcome.edits.length },
               refused,
               discarded: outcome.discarded,
+              noted,
               system,
               prompt,
               messages: session.messages

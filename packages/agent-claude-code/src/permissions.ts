@@ -1,5 +1,5 @@
 // The permission callback's verdicts: Claude Code may read inside its scratch folder and change
-// the canvas, nothing else. Claude Code asks this for every call its own rules do not already
+// the canvas (and the research notes, notes.md, when the run keeps them), nothing else. Claude Code asks this for every call its own rules do not already
 // allow (edits always ask in the `default` permission mode; reads inside the working directory
 // do not). The scratch folder is the second wall: whatever got through, only the canvas's diff
 // leaves it.
@@ -22,7 +22,7 @@ const pathsOf = (input: Record<string, unknown>): Array<string> =>
 export const judgeToolCall = (scratch: ScratchWorkspace, canvas: string, tool: string, input: Record<string, unknown>): Verdict => {
   const paths = pathsOf(input)
   if (editTools.has(tool)) {
-    const outside = paths.length === 0 ? ["(no path)"] : paths.filter((path) => !scratch.isCanvas(path))
+    const outside = paths.length === 0 ? ["(no path)"] : paths.filter((path) => !scratch.isCanvas(path) && !scratch.isNotes(path))
     return outside.length === 0
       ? { allow: true }
       : { allow: false, reason: `only ${canvas} may be changed; ${tool} of ${outside.join(", ")} refused` }

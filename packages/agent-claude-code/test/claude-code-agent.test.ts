@@ -85,6 +85,27 @@ describe("ClaudeCodeAgent (real Claude Code, local Messages API)", () => {
     })
   )
 
+  it.live("research notes: appended to notes.md in the scratch folder, kept in the run's notes file with their cap", () =>
+    Effect.gen(function* () {
+      server.requests.length = 0
+      server.script.push(
+        (cwd) => ({ blocks: [toolUse("toolu_n1", "Read", { file_path: join(cwd, "train.ts") })] }),
+        (cwd) => ({ blocks: [toolUse("toolu_n2", "Edit", { file_path: join(cwd, "train.ts"), old_string: "const DEPTH = 4", new_string: "const DEPTH = 5" })] }),
+        (cwd) => ({ blocks: [toolUse("toolu_n3", "Read", { file_path: join(cwd, "notes.md") })] }),
+        (cwd) => ({ blocks: [toolUse("toolu_n4", "Write", { file_path: join(cwd, "notes.md"), content: "deeper may help at this budget; try DEPTH 6 next\n" })] }),
+        () => ({ blocks: [text("DEPTH 4 -> 5")] })
+      )
+      const proposal = yield* propose()
+      // Only the canvas is the proposal; the note went to the run's notes file.
+      expect(proposal.edits.map((edit) => edit.path)).toEqual(["train.ts"])
+      expect(readFileSync(testbed.notesFile, "utf8")).toMatch(/^- \[experiment \d+\] deeper may help at this budget; try DEPTH 6 next\n$/)
+      expect(JSON.stringify(mainRequests()[0]!.body)).toContain("append one short line per note to notes.md")
+      expect(JSON.parse(readFileSync(proposal.transcript!, "utf8")).noted).toHaveLength(1)
+      // The next proposal reads it.
+      expect(testbed.context().notes).toContain("try DEPTH 6 next")
+    })
+  )
+
   it.live("edits of other files and shell commands are refused; the refusals are the recorded reason", () =>
     Effect.gen(function* () {
       server.requests.length = 0

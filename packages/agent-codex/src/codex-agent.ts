@@ -12,6 +12,7 @@ import {
   decodeAgentConfig,
   descriptionFrom,
   emptyUsage,
+  keepNotes,
   makeScratchWorkspace,
   type Proposal,
   type ProposalContext,
@@ -134,7 +135,8 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
       Effect.scoped(
         Effect.gen(function* () {
           const canvas = ctx.files.map((file) => file.path).join(", ")
-          const scratch = yield* makeScratchWorkspace(ctx.program, ctx.files, "autoresearch-codex-")
+          // The run's notes go in as notes.md; the lines the agent appends come back (keepNotes).
+          const scratch = yield* makeScratchWorkspace(ctx.program, ctx.files, "autoresearch-codex-", ctx.notesFile !== undefined ? (ctx.notes ?? "") : undefined)
           const { system, prompt } = codingAgentPrompt(ctx, config.historyRows !== undefined ? { recentOthers: config.historyRows } : {})
           const threadOptions: ThreadOptions = {
             workingDirectory: scratch.dir,
@@ -163,6 +165,7 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
 
           const costUsd = config.price !== undefined ? costOf(session.usage, config.price) : 0
           const outcome = yield* scratch.collect
+          const noted = keepNotes(ctx.notesFile, ctx.experimentId, outcome.notes)
           const commands = session.items.flatMap((item) =>
             item.type === "command_execution" ? [`${item.command} (exit ${item.exit_code ?? "?"})`] : []
           )
@@ -186,6 +189,7 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
                   : { kind: "proposal", description: descriptionFrom(session.finalResponse), edits: outcome.edits.length },
               commands,
               discarded: outcome.discarded,
+              noted,
               prompt: `${system}\n\n${prompt}`,
               items: session.items
             },

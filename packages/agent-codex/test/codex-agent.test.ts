@@ -74,6 +74,23 @@ describe("CodexAgent (real Codex, local Responses API)", () => {
     })
   )
 
+  it.live("research notes: lines appended to notes.md are kept in the run's notes file with their cap", () =>
+    Effect.gen(function* () {
+      server.requests.length = 0
+      server.script.push(
+        { items: [execCommand("echo 'deeper may help at this budget; try DEPTH 6 next' >> notes.md")] },
+        { items: [execCommand(patch("const DEPTH = 4", "const DEPTH = 5"))] },
+        { items: [message("DEPTH 4 -> 5")] }
+      )
+      const proposal = yield* propose()
+      expect(proposal.edits.map((edit) => edit.path)).toEqual(["train.ts"])
+      expect(readFileSync(testbed.notesFile, "utf8")).toMatch(/^- \[experiment \d+\] deeper may help at this budget; try DEPTH 6 next\n$/)
+      expect(JSON.stringify(server.requests[0]!.body.input)).toContain("append one short line per note to notes.md")
+      expect(JSON.parse(readFileSync(proposal.transcript!, "utf8")).noted).toHaveLength(1)
+      expect(testbed.context().notes).toContain("try DEPTH 6 next")
+    })
+  )
+
   it.live("writes outside the scratch folder and the network are refused by the sandbox; other files are discarded", () =>
     Effect.gen(function* () {
       server.requests.length = 0

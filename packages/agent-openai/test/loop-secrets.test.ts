@@ -63,6 +63,7 @@ describe("the OpenAI agent in the research loop", () => {
         tag: "o",
         budgetSeconds: 1,
         noiseRepeats: 0,
+        maxConfirmations: 0, // one scripted run per experiment
         maxExperiments: 4,
         agent: OpenAIAgent.layer({ apiKey: KEY, baseURL: `${server.url}/v1`, model: "gpt-test", prices: { "gpt-test": price }, retry: { initialDelayMs: 5 } }),
         trainer: ScriptedTrainer.make([1.0, 0.95, 0.97]).layer,

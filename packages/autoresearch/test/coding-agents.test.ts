@@ -72,7 +72,7 @@ describe("autoresearch run --agent claude-code", () => {
       () => ({ blocks: [text("Nothing else to try.")] })
     )
     const ran = await cli(
-      ["run", "--agent", "claude-code", "--model", "claude-test-1", "--tag", "cc", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--json"],
+      ["run", "--agent", "claude-code", "--model", "claude-test-1", "--tag", "cc", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--confirmations", "0", "--json"],
       dir
     )
     expect(ran.code, ran.stderr).toBe(0)
@@ -113,7 +113,7 @@ describe("autoresearch run --agent codex", () => {
       { items: [message("Nothing else to try.")] }
     )
     const ran = await cli(
-      ["run", "--agent", "codex", "--model", "gpt-test-1", "--tag", "cx", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--json"],
+      ["run", "--agent", "codex", "--model", "gpt-test-1", "--tag", "cx", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--confirmations", "0", "--json"],
       dir
     )
     expect(ran.code, ran.stderr).toBe(0)

@@ -31,7 +31,7 @@ describe.skipIf(executablePath === undefined)("dashboard in headless Chromium", 
     const trainer = ScriptedTrainer.make([2.5, 2.4, 2.45], { delayMs: 1500 })
     const dashboard = await startDashboard({ workspace: dir, tag: "live", port: 0, pollMs: 100 })
     try {
-      const run = runResearch({ dir, tag: "live", budgetSeconds: 1, maxExperiments: 3, noiseRepeats: 0, agent: agent.layer, trainer: trainer.layer })
+      const run = runResearch({ dir, tag: "live", budgetSeconds: 1, maxExperiments: 3, noiseRepeats: 0, maxConfirmations: 0, agent: agent.layer, trainer: trainer.layer })
       browser = await chromium.launch({ executablePath, args: headlessArgs.filter((flag) => flag !== "--headless") })
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
       await page.goto(dashboard.url)

@@ -50,7 +50,7 @@ describe("the CLI end to end", () => {
     expect(report.metrics.valBpb).toBeGreaterThan(0)
     expect(report.metrics.numSteps).toBeGreaterThan(0)
 
-    const ran = await cli(["run", "--agent", "search", "--tag", "e2e", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--json"], dir)
+    const ran = await cli(["run", "--agent", "search", "--tag", "e2e", "--experiments", "3", "--budget", "4", "--noise-repeats", "0", "--confirmations", "0", "--json"], dir)
     expect(ran.code, ran.stderr).toBe(0)
     const summary = JSON.parse(ran.stdout)
     expect(summary, ran.stderr).toMatchObject({ tag: "e2e", experiments: 3 })

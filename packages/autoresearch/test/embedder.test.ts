@@ -44,6 +44,7 @@ const embed = (options: { agent?: Layer.Layer<Agent>; trainer: Layer.Layer<Train
     tag: "embed",
     budgetSeconds: 1,
     noiseRepeats: 0,
+    maxConfirmations: 0, // one scripted run per experiment
     repairAttempts: 0,
     eventsLog: false,
     agent: options.agent ?? lrAgent,

@@ -34,7 +34,7 @@ const workspace = async (env: NodeJS.ProcessEnv) => {
 /** Runs baseline + one experiment and returns the second record, after checking no key leaked. */
 const runOne = async (argv: Array<string>, env: NodeJS.ProcessEnv, keys: Array<string>) => {
   const dir = await workspace(env)
-  const ran = await cli(["run", "--tag", "llm", "--experiments", "2", "--budget", "2", "--noise-repeats", "0", "--json", ...argv], dir, env)
+  const ran = await cli(["run", "--tag", "llm", "--experiments", "2", "--budget", "2", "--noise-repeats", "0", "--confirmations", "0", "--json", ...argv], dir, env)
   expect(ran.code, ran.stderr).toBe(0)
   expect(JSON.parse(ran.stdout), ran.stdout + ran.stderr).toMatchObject({ tag: "llm", experiments: 2 })
   const results = await cli(["results", "--json", "--tag", "llm"], dir, env)

@@ -25,7 +25,7 @@ const usingItBlock = (): ReadonlyArray<string> => {
 const faster = (line: string): string => {
   const command = line.replace(/\s+#.*$/, "")
   if (/^autoresearch train\b/.test(command)) return `${command} --budget 3`
-  if (/^autoresearch run\b/.test(command)) return `${command} --experiments 2 --budget 3 --noise-repeats 0`
+  if (/^autoresearch run\b/.test(command)) return `${command} --experiments 2 --budget 3 --noise-repeats 0 --confirmations 0`
   if (/^autoresearch verify\b/.test(command)) return `${command} --repeats 1 --budget 3`
   return line
 }

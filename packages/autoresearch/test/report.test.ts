@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { inflateSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
 import { chartPoints, renderChartSvg } from "../src/report/chart.js"
+import { renderThroughputSvg, throughputPoints } from "../src/report/throughput-chart.js"
 import { renderHtmlReport } from "../src/report/html.js"
 import { writeReport } from "../src/report/write-report.js"
 import { summarize } from "../src/results/summary.js"
@@ -58,6 +59,23 @@ describe("reports", () => {
     expect((html.match(/<tr class=/g) ?? []).length).toBe(5)
     expect(html).toContain("# go &lt;fast&gt;")
     expect(html).toContain("loss is NaN")
+    // Throughput per run: a column and its own chart (older records: from the metrics, no load).
+    expect(html).toContain("<th>FLOP/s</th><th>load</th>")
+    expect(html).toContain("<h2>Throughput per run</h2>")
+    expect((html.match(/<circle class="run"/g) ?? []).length).toBe(4)
+  })
+
+  it("draws every run's throughput and load, a disturbed run in red", () => {
+    const runs = (id: number, disturbed: boolean) => [
+      { kind: "run" as const, log: `${id}.log`, valBpb: 2.4, throughput: disturbed ? 1e11 : 2e11, loadStart: 1, loadEnd: disturbed ? 9 : 1.5, ...(disturbed ? { disturbed } : {}) },
+      { kind: "rerun" as const, log: `${id}-rerun.log`, valBpb: 2.4, throughput: 2e11, loadStart: 2, loadEnd: 2 }
+    ]
+    const records = [record(1, "keep", 2.5, "baseline", { runs: runs(1, false).slice(0, 1) }), record(2, "keep", 2.4, "x", { runs: runs(2, true) })]
+    const svg = renderThroughputSvg(records)
+    expect(throughputPoints(records).map((point) => [point.log, point.disturbed])).toEqual([["1.log", false], ["2.log", true], ["2-rerun.log", false]])
+    expect((svg.match(/<circle class="run disturbed"/g) ?? []).length).toBe(1)
+    expect(svg).toContain('<polyline class="load"')
+    expect(svg).toContain("#2 2.log: 100GFLOP/s, load 9.00")
   })
 
   it("writes SVG, HTML and a PNG with its text drawn, without a browser or system fonts", async () => {

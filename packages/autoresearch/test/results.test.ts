@@ -50,8 +50,9 @@ describe("renderTable", () => {
   it("prints one line per experiment and the totals", () => {
     const text = renderTable(summarize("test", sampleRun))
     const lines = text.split("\n")
-    expect(lines[0]).toMatch(/^#\s+commit\s+val_bpb\s+Δ best\s+mem GB\s+status\s+description$/)
-    expect(lines[1]).toMatch(/^1\s+0000001\s+2\.500000\s+2\.0\s+baseline\s+baseline$/)
+    expect(lines[0]).toMatch(/^#\s+commit\s+val_bpb\s+Δ best\s+mem GB\s+FLOP\/s\s+load\s+status\s+description$/)
+    // Older records: the throughput from the metrics (6 × 1M params × 1M tokens / 60 s), no load.
+    expect(lines[1]).toMatch(/^1\s+0000001\s+2\.500000\s+2\.0\s+100G\s+-\s+baseline\s+baseline$/)
     expect(lines[2]).toContain("−0.100000")
     expect(lines[3]).toContain("+0.050000")
     expect(lines[4]).toMatch(/crash\s+HEAD_DIM 64 → 48 \(nan: loss is NaN\)/)
@@ -62,6 +63,35 @@ describe("renderTable", () => {
   it("colours only when asked", () => {
     expect(renderTable(summarize("test", sampleRun))).not.toContain("\u001b[")
     expect(renderTable(summarize("test", sampleRun), { color: true })).toContain("\u001b[32m")
+  })
+})
+
+describe("throughput and load", () => {
+  const sample = (kind: "run" | "noise" | "rerun", log: string, throughput: number, loadStart: number, loadEnd: number, disturbed?: boolean) => ({
+    kind, log, valBpb: 2.4, throughput, tokensPerSecond: throughput / 6e6, loadStart, loadEnd, ...(disturbed ? { disturbed } : {})
+  })
+  const runs = [
+    record(1, "keep", 2.5, "baseline", { runs: [sample("run", "1.log", 2e11, 1.5, 2.25), sample("noise", "1-noise1.log", 2.1e11, 2.25, 2)] }),
+    // Its first run was slowed by load and re-run; the record's val_bpb is the re-run's.
+    record(2, "keep", 2.4, "MATRIX_LR 0.04 → 0.06", { runs: [sample("run", "2.log", 1e11, 9.5, 12, true), sample("rerun", "2-rerun.log", 2.05e11, 3, 2.5)] })
+  ]
+  const summary = summarize("load", runs)
+
+  it("gives each row the throughput and the load of the run its val_bpb comes from", () => {
+    expect(summary.rows.map((row) => [row.throughput, row.load, row.disturbedRuns])).toEqual([
+      [2e11, { start: 1.5, end: 2.25 }, 0],
+      [2.05e11, { start: 3, end: 2.5 }, 1]
+    ])
+    expect(summary.rows[1]!.tokensPerSecond).toBeCloseTo(2.05e11 / 6e6, 6)
+    // `results --json` prints the summary as it is: the columns are in every row.
+    expect(JSON.parse(JSON.stringify(summary)).rows[1]).toMatchObject({ throughput: 2.05e11, load: { start: 3, end: 2.5 }, disturbedRuns: 1 })
+  })
+
+  it("shows them as columns, marks a re-run for load and explains it in the totals", () => {
+    const text = renderTable(summary)
+    expect(text.split("\n")[1]).toMatch(/^1\s+0000001\s+2\.500000\s+2\.0\s+200G\s+1\.5→2\.3\s+baseline/)
+    expect(text.split("\n")[2]).toMatch(/205G\*\s+3\.0→2\.5\s+keep/)
+    expect(text).toContain("* 1 run(s) disturbed by machine load (throughput outside the band of recent runs) were re-run before deciding")
   })
 })
 

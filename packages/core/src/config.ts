@@ -51,11 +51,12 @@ export const LoopConfig = Schema.Struct({
   /** The longest wait after retryable agent errors. */
   agentRetryMaxDelaySeconds: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 300 }),
   /**
-   * Paired re-runs a decision may ask for (0: the one-run rule, `noiseZ` × the baseline's std).
-   * Above 0 a change is judged by the sequential test of core's `decision/`: a gain within a few
-   * σ is confirmed by re-running the candidate and the best, up to this many pairs.
+   * Paired re-runs a decision may ask for (default 3). Above 0 a change is judged by the
+   * sequential test of core's `decision/`: a gain within a few σ is confirmed by re-running the
+   * candidate and the best, up to this many pairs (false keeps 3 % instead of 14 %, see
+   * docs/loop.md). 0: the reference's one-run rule, `noiseZ` × the baseline's std.
    */
-  maxConfirmations: Schema.optionalWith(NonNegativeInt, { default: () => 0 }),
+  maxConfirmations: Schema.optionalWith(NonNegativeInt, { default: () => 3 }),
   /** Extra runs of the unchanged baseline that measure the noise floor (0 disables). */
   noiseRepeats: Schema.optionalWith(NonNegativeInt, { default: () => 2 }),
   /** A change must beat the best by more than noiseZ × the baseline's noise std. */

@@ -110,6 +110,32 @@ export const DecisionEvidence = Schema.Struct({
 })
 export type DecisionEvidence = typeof DecisionEvidence.Type
 
+/** Which training of an experiment a run was (its log is `logs/<id><suffix>.log`). */
+export const RunKind = Schema.Literal("run", "noise", "repair", "rerun", "confirm", "best")
+export type RunKind = typeof RunKind.Type
+
+/**
+ * One training run of an experiment and the conditions it ran under: a wall-clock budget turns
+ * machine load into val_bpb, so every run keeps its throughput and the load average around it.
+ */
+export const RunSample = Schema.Struct({
+  kind: RunKind,
+  /** The log file's name under logs/. */
+  log: Schema.String,
+  /** Absent for a crash. */
+  valBpb: Schema.optional(Schema.Number),
+  /** Model FLOP/s (`throughputOf`); absent when the trainer reports no model size. */
+  throughput: Schema.optional(Schema.Number),
+  /** Training tokens per second. */
+  tokensPerSecond: Schema.optional(Schema.Number),
+  /** The machine's 1-minute load average when the run started and when it ended. */
+  loadStart: Schema.Number,
+  loadEnd: Schema.Number,
+  /** Its throughput fell outside the band of recent runs: it was re-run before deciding anything. */
+  disturbed: Schema.optional(Schema.Boolean)
+})
+export type RunSample = typeof RunSample.Type
+
 /** One line of experiments.jsonl: everything known about one experiment. */
 export const ExperimentRecord = Schema.Struct({
   /** 1-based, continuous across resumes of the same run. */
@@ -149,7 +175,9 @@ export const ExperimentRecord = Schema.Struct({
   /** A candidate keep re-run to confirm it (config `confirmKeeps`). */
   confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.optional(Schema.Number), confirmed: Schema.Boolean })),
   /** The sequential decision's evidence (config `maxConfirmations` > 0): see core's `decision/`. */
-  evidence: Schema.optional(DecisionEvidence)
+  evidence: Schema.optional(DecisionEvidence),
+  /** Every training run of the experiment, in order, with its throughput and load (absent in older records). */
+  runs: Schema.optional(Schema.Array(RunSample))
 })
 export type ExperimentRecord = typeof ExperimentRecord.Type
 

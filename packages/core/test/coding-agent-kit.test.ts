@@ -23,7 +23,8 @@ describe("makeScratchWorkspace", () => {
       expect(scratch.contains(join(scratch.dir, "..", "elsewhere"))).toBe(false)
       expect(scratch.contains(`${scratch.dir}-sibling/train.ts`)).toBe(false)
 
-      expect(yield* scratch.collect).toEqual({ edits: [], discarded: [] })
+      expect(yield* scratch.collect).toEqual({ edits: [], discarded: [], notes: [] })
+      expect(existsSync(join(scratch.dir, "notes.md"))).toBe(false) // this run keeps no notes
 
       writeFileSync(join(scratch.dir, "train.ts"), canvas.replace("0.04", "0.06"))
       rmSync(join(scratch.dir, "lib/model.ts"))
@@ -33,6 +34,31 @@ describe("makeScratchWorkspace", () => {
       const outcome = yield* scratch.collect
       expect(outcome.edits).toEqual([{ path: "train.ts", old: canvas, new: canvas.replace("0.04", "0.06") }])
       expect([...outcome.discarded].sort()).toEqual(["deep/er/prepare.ts (created)", "lib/model.ts (deleted; kept as it was)", "program.md (changed)"])
+    })
+  )
+
+  it.effect("holds the run's notes as notes.md: appended lines come back (at most 5), a rewrite keeps only its new lines", () =>
+    Effect.gen(function* () {
+      const before = "- [experiment 2] lr 0.06 helped\n"
+      const appended = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const scratch = yield* makeScratchWorkspace("", [{ path: "train.ts", content: canvas }], "scratch-test-", before)
+          expect(readFileSync(join(scratch.dir, "notes.md"), "utf8")).toBe(before)
+          expect(scratch.isNotes("notes.md") && !scratch.isCanvas("notes.md")).toBe(true)
+          writeFileSync(join(scratch.dir, "notes.md"), `${before}- depth 6 crashed (OOM)\n\n${Array.from({ length: 9 }, (_, k) => `idea ${k}`).join("\n")}\n`)
+          return yield* scratch.collect
+        })
+      )
+      expect(appended.discarded).toEqual([])
+      expect(appended.notes).toEqual(["depth 6 crashed (OOM)", "idea 0", "idea 1", "idea 2", "idea 3"])
+      const rewritten = yield* Effect.scoped(
+        Effect.gen(function* () {
+          const scratch = yield* makeScratchWorkspace("", [{ path: "train.ts", content: canvas }], "scratch-test-", before)
+          writeFileSync(join(scratch.dir, "notes.md"), "everything before was wrong\n")
+          return yield* scratch.collect
+        })
+      )
+      expect(rewritten.notes).toEqual(["everything before was wrong"])
     })
   )
 

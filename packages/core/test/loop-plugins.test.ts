@@ -23,6 +23,8 @@ const run = async (options: { agent: Layer.Layer<Agent>; trainer: Layer.Layer<Tr
     tag: "t",
     budgetSeconds: 1,
     noiseRepeats: 0,
+    // The scripts hold one run per experiment: no paired confirmations (loop-decision.test.ts has those).
+    maxConfirmations: 0,
     repairAttempts: 0,
     ...options.config,
     agent: options.agent,

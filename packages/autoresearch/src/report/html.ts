@@ -2,10 +2,11 @@
 // every experiment with its outcome. No scripts, no external assets: one file to share.
 import type { ExperimentRecord } from "@autoresearch/core"
 import type { ResultsSummary } from "../results/summary.js"
-import { formatBpb, formatDelta, renderTotals } from "../results/table.js"
+import { formatBpb, formatDelta, formatLoad, formatThroughput, renderTotals } from "../results/table.js"
 import { renderChartSvg } from "./chart.js"
 import type { ParallelSummary } from "../results/parallel.js"
 import { renderParallelHtml } from "./parallel-html.js"
+import { renderThroughputSvg } from "./throughput-chart.js"
 
 export const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
@@ -36,10 +37,10 @@ export const renderHtmlReport = (
       const evidence = record.evidence
       const judged =
         evidence !== undefined
-          ? `<div class="evidence">${evidence.candidateRuns.length} run(s) vs ${evidence.bestRuns.length} of the best · margin ${evidence.margin.toFixed(4)} (needed ${evidence.bar.toFixed(4)}) · σ ${evidence.sigma.toFixed(4)}${evidence.throughput !== undefined ? ` · ${(evidence.throughput / 1e9).toFixed(2)} GFLOP/s${evidence.disturbed ? " (disturbed: re-run)" : ""}` : ""}</div>`
+          ? `<div class="evidence">${evidence.candidateRuns.length} run(s) vs ${evidence.bestRuns.length} of the best · margin ${evidence.margin.toFixed(4)} (needed ${evidence.bar.toFixed(4)}) · σ ${evidence.sigma.toFixed(4)}${row.disturbedRuns > 0 ? ` · ${row.disturbedRuns} run(s) disturbed by load, re-run` : ""}</div>`
           : ""
       const tail = record.crash !== undefined && record.crash.logTail !== "" ? `<details><summary>log tail</summary><pre>${escapeHtml(record.crash.logTail)}</pre></details>` : ""
-      return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${judged}${change}${tail}</td></tr>`
+      return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${formatThroughput(row)}</td><td>${formatLoad(row)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${judged}${change}${tail}</td></tr>`
     })
     .join("\n")
   const program = options.program !== undefined ? `<h2>program.md</h2><pre class="program">${escapeHtml(options.program)}</pre>` : ""
@@ -53,18 +54,20 @@ body { font-family: system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-s
 h1 { font-size: 1.5rem; } .totals { background: #f6f8fa; padding: .75rem 1rem; border-radius: 6px; line-height: 1.6; }
 .chart svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; } th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
-td:nth-child(3), td:nth-child(4), td:nth-child(5) { font-variant-numeric: tabular-nums; text-align: right; }
-tr.keep td:nth-child(6) { color: #1a7f37; font-weight: 600; } tr.baseline td:nth-child(6) { color: #1f6feb; font-weight: 600; }
-tr.discard { color: #666; } tr.crash td:nth-child(6), tr.invalid td:nth-child(6), tr.agent_error td:nth-child(6) { color: #cf222e; }
+td:nth-child(3), td:nth-child(4), td:nth-child(5), td:nth-child(6), td:nth-child(7) { font-variant-numeric: tabular-nums; text-align: right; }
+tr.keep td:nth-child(8) { color: #1a7f37; font-weight: 600; } tr.baseline td:nth-child(8) { color: #1f6feb; font-weight: 600; }
+tr.discard { color: #666; } tr.crash td:nth-child(8), tr.invalid td:nth-child(8), tr.agent_error td:nth-child(8) { color: #cf222e; }
 .why { color: #cf222e; font-size: .8rem; } .evidence { color: #666; font-size: .8rem; } pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .8rem; }
 </style></head><body>
 <h1>autoresearch: run <code>${escapeHtml(summary.tag)}</code></h1>
 <div class="totals">${renderTotals(summary).map(escapeHtml).join("<br>")}</div>
 <h2>Progress</h2>
 <div class="chart">${renderChartSvg(records)}</div>
+<h2>Throughput per run</h2>
+<div class="chart">${renderThroughputSvg(records)}</div>
 ${options.parallel !== undefined ? renderParallelHtml(options.parallel, records, options.generatedAt ?? new Date()) : ""}
 <h2>Experiments</h2>
-<table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>status</th><th>description</th></tr></thead>
+<table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>FLOP/s</th><th>load</th><th>status</th><th>description</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

@@ -1,6 +1,6 @@
 // The numbers behind `autoresearch results`: per-experiment rows with deltas, and the
 // run's totals (keep rate, best, crashes). Pure: records in, plain data out (the --json shape).
-import { costTotal, type ExperimentRecord, type Status } from "@autoresearch/core"
+import { costTotal, type ExperimentRecord, primaryRun, type Status, throughputOf, tokensPerSecondOf } from "@autoresearch/core"
 
 /** One experiment as `autoresearch results` shows it (and `--json` prints it). */
 export interface ResultRow {
@@ -26,6 +26,13 @@ export interface ResultRow {
   readonly confirmation: { readonly valBpb: number | null; readonly confirmed: boolean } | null
   /** The worker that trained it, in a parallel run. */
   readonly worker: string | null
+  /** Model FLOP/s and tokens/s of the run its val_bpb comes from (from the metrics in older records). */
+  readonly throughput: number | null
+  readonly tokensPerSecond: number | null
+  /** The machine's 1-minute load average at the start and the end of that run (null in older records). */
+  readonly load: { readonly start: number; readonly end: number } | null
+  /** Its runs that load disturbed (outside the throughput band of recent runs) and that were re-run. */
+  readonly disturbedRuns: number
 }
 
 /** A run's totals and rows: the shape of `autoresearch results --json`. */
@@ -63,6 +70,17 @@ const measured = (record: ExperimentRecord): number | null =>
     ? record.metrics.valBpb
     : null
 
+/** The throughput and load of the run a record's val_bpb comes from. */
+const conditionsOf = (record: ExperimentRecord): Pick<ResultRow, "throughput" | "tokensPerSecond" | "load" | "disturbedRuns"> => {
+  const primary = primaryRun(record)
+  return {
+    throughput: primary?.throughput ?? (record.metrics !== undefined ? throughputOf(record.metrics) : undefined) ?? null,
+    tokensPerSecond: primary?.tokensPerSecond ?? (record.metrics !== undefined ? tokensPerSecondOf(record.metrics) : undefined) ?? null,
+    load: primary !== undefined ? { start: primary.loadStart, end: primary.loadEnd } : null,
+    disturbedRuns: record.runs?.filter((sample) => sample.disturbed === true).length ?? 0
+  }
+}
+
 /**
  * Rows with deltas and the run's totals from its records (exported as `summarizeResults`).
  *
@@ -94,7 +112,8 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
       failure: record.crash !== undefined ? `${record.crash.reason}: ${record.crash.message}` : record.status === "keep" || record.status === "discard" ? null : record.decisionReason,
       threshold: record.threshold ?? null,
       confirmation: record.confirmation !== undefined ? { valBpb: record.confirmation.valBpb ?? null, confirmed: record.confirmation.confirmed } : null,
-      worker: record.worker ?? null
+      worker: record.worker ?? null,
+      ...conditionsOf(record)
     }
   })
   const count = (status: Status) => records.filter((record) => record.status === status).length

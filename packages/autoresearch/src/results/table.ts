@@ -17,6 +17,16 @@ export const formatDelta = (value: number | null) =>
   value === null ? "" : value === 0 ? "±0" : `${value > 0 ? "+" : "−"}${Math.abs(value).toFixed(6)}`
 const formatPercent = (value: number | null) => (value === null ? "-" : `${(100 * value).toFixed(0)}%`)
 
+/** FLOP/s with an SI prefix (3.2G, 410T), "-" when unknown; `*` marks an experiment re-run for load. */
+export const formatThroughput = (row: ResultRow) => {
+  if (row.throughput === null) return "-"
+  const units = ["", "k", "M", "G", "T", "P", "E"]
+  const power = Math.min(units.length - 1, Math.max(0, Math.floor(Math.log10(row.throughput) / 3)))
+  return `${(row.throughput / 10 ** (3 * power)).toPrecision(3)}${units[power]}${row.disturbedRuns > 0 ? "*" : ""}`
+}
+/** The load average at the run's start → end. */
+export const formatLoad = (row: ResultRow) => (row.load === null ? "-" : `${row.load.start.toFixed(1)}→${row.load.end.toFixed(1)}`)
+
 const clip = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`)
 
 const statusLabel = (row: ResultRow) => (row.baseline ? "baseline" : row.status)
@@ -31,6 +41,8 @@ const rowCells = (row: ResultRow, descriptionWidth: number): Array<string> => [
   formatBpb(row.valBpb),
   formatDelta(row.deltaVsBest),
   row.memoryGb === null ? "-" : row.memoryGb.toFixed(1),
+  formatThroughput(row),
+  formatLoad(row),
   statusLabel(row),
   clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, descriptionWidth)
 ]
@@ -39,10 +51,10 @@ const rowCells = (row: ResultRow, descriptionWidth: number): Array<string> => [
 export const renderTable = (summary: ResultsSummary, options: TableOptions = {}): string => {
   const color = options.color ?? false
   const width = options.descriptionWidth ?? 60
-  const header = ["#", "commit", "val_bpb", "Δ best", "mem GB", "status", "description"]
+  const header = ["#", "commit", "val_bpb", "Δ best", "mem GB", "FLOP/s", "load", "status", "description"]
   const cells = summary.rows.map((row) => rowCells(row, width))
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)))
-  const numeric = new Set([0, 2, 3, 4])
+  const numeric = new Set([0, 2, 3, 4, 5, 6])
   const layout = (line: ReadonlyArray<string>) =>
     line
       .map((cell, column) =>
@@ -79,6 +91,10 @@ export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => 
         (threshold !== undefined ? `; a change must beat the best by ${threshold.toFixed(6)}` : "")
     )
   }
+  const disturbed = summary.rows.reduce((sum, row) => sum + row.disturbedRuns, 0)
+  if (disturbed > 0) {
+    lines.push(`* ${disturbed} run(s) disturbed by machine load (throughput outside the band of recent runs) were re-run before deciding`)
+  }
   const confirmed = summary.rows.filter((row) => row.confirmation !== null)
   if (confirmed.length > 0) {
     lines.push(`confirmation re-runs: ${confirmed.filter((row) => row.confirmation!.confirmed).length} of ${confirmed.length} candidate keeps confirmed`)
@@ -89,9 +105,9 @@ export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => 
 
 /** Fixed-width columns for a table printed one row at a time (the live view of `run`). */
 const streamColumns = (cells: ReadonlyArray<string>) =>
-  `${cells[0]!.padStart(4)}  ${cells[1]!.padEnd(7)}  ${cells[2]!.padStart(9)}  ${cells[3]!.padStart(10)}  ${cells[4]!.padStart(6)}  ${cells[5]!.padEnd(11)}  ${cells[6]}`
+  `${cells[0]!.padStart(4)}  ${cells[1]!.padEnd(7)}  ${cells[2]!.padStart(9)}  ${cells[3]!.padStart(10)}  ${cells[4]!.padStart(6)}  ${cells[5]!.padStart(6)}  ${cells[6]!.padStart(9)}  ${cells[7]!.padEnd(11)}  ${cells[8]}`
 
-export const streamHeader = () => streamColumns(["#", "commit", "val_bpb", "Δ best", "mem GB", "status", "description"])
+export const streamHeader = () => streamColumns(["#", "commit", "val_bpb", "Δ best", "mem GB", "FLOP/s", "load", "status", "description"])
 
 export const streamRow = (row: ResultRow, options: TableOptions = {}): string =>
   paint(

@@ -2,16 +2,16 @@
 // the large stable part (program.md and the canvas change only when an experiment is kept)
 // apart from the part that changes every experiment (history, failure, feedback, budget).
 import type { CanvasFile, ProposalContext } from "../services/agent.js"
-import { renderHistory } from "./history.js"
+import { type HistoryOptions, renderHistory } from "./history.js"
 
-/** How much of the history and canvas `renderContext` puts in the prompt. */
-export interface ContextOptions {
-  /** Non-keep experiments shown in the history table (the most recent). Default 15. */
-  readonly recentOthers?: number
+/** How much of the history (`recentOthers`, `keptRows`, `summaryRows`: history.ts) and canvas `renderContext` puts in the prompt. */
+export interface ContextOptions extends HistoryOptions {
   /** Lines of the last failure's log shown. Default 40. */
   readonly logTailLines?: number
   /** Experiments in a row without a keep before the agent is told it is on a plateau. Default 5. */
   readonly plateauAfter?: number
+  /** How the agent adds to its research notes. Default "with `note`" (the tool). */
+  readonly noteHow?: string
 }
 
 /** Experiments since the last keep. */
@@ -71,7 +71,7 @@ export const renderContext = (ctx: ProposalContext, options: ContextOptions = {}
     `# The canvas: the only editable file(s): ${editable}\n${ctx.files.map(renderFile).join("\n\n")}`
   ].join("\n\n")
   const sections = [`# History\n${renderHistory(ctx.history, options)}`]
-  if (ctx.notes !== undefined && ctx.notes.trim() !== "") sections.push(`# Your research notes (from earlier experiments; add to them with \`note\`)\n${ctx.notes.trimEnd()}`)
+  if (ctx.notes !== undefined && ctx.notes.trim() !== "") sections.push(`# Your research notes (from earlier experiments; add to them ${options.noteHow ?? "with `note`"})\n${ctx.notes.trimEnd()}`)
   const stuck = withoutKeep(ctx.history)
   if (stuck >= (options.plateauAfter ?? 5)) {
     sections.push(

@@ -28,3 +28,7 @@ export const appendNote = (file: string, experimentId: number, text: string): st
   }
   return line.trimEnd()
 }
+
+/** Appends the notes a coding agent wrote in its scratch notes.md to the run's notes file (each capped as `note` is). */
+export const keepNotes = (notesFile: string | undefined, experimentId: number, lines: ReadonlyArray<string>): ReadonlyArray<string> =>
+  notesFile === undefined ? [] : lines.map((line) => appendNote(notesFile, experimentId, line))

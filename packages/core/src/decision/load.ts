@@ -1,6 +1,6 @@
 // Load awareness: a wall-clock budget turns machine load into val_bpb, so a run whose
 // throughput falls outside the band of recent runs was disturbed and must not decide anything.
-import type { RunMetrics } from "../domain.js"
+import type { ExperimentRecord, RunMetrics, RunSample } from "../domain.js"
 
 /** The band of model FLOP/s of recent runs: a run outside it was disturbed by machine load. */
 export interface ThroughputBand {
@@ -34,6 +34,22 @@ export const throughputOf = (metrics: RunMetrics): number | undefined => {
   const flops = 6 * metrics.numParamsM * 1e6 * metrics.totalTokensM * 1e6
   return flops > 0 && metrics.trainingSeconds > 0 ? flops / metrics.trainingSeconds : undefined
 }
+
+/** Training tokens per second; undefined when the trainer reports no token count. */
+export const tokensPerSecondOf = (metrics: RunMetrics): number | undefined =>
+  metrics.totalTokensM > 0 && metrics.trainingSeconds > 0 ? (metrics.totalTokensM * 1e6) / metrics.trainingSeconds : undefined
+
+/** The run whose metrics a record holds: its last first run, repair or re-run (not a noise, confirmation or best re-run). */
+export const primaryRun = (record: ExperimentRecord): RunSample | undefined =>
+  record.runs?.findLast((sample) => sample.kind === "run" || sample.kind === "repair" || sample.kind === "rerun")
+
+/** Throughputs of the most recent runs, newest last: every run of the records (a record from before `runs` counts its metrics). */
+export const recentThroughputs = (records: ReadonlyArray<ExperimentRecord>, count = 8): Array<number> =>
+  records
+    .flatMap((record) =>
+      record.runs !== undefined ? record.runs.flatMap((sample) => sample.throughput ?? []) : record.metrics !== undefined ? (throughputOf(record.metrics) ?? []) : []
+    )
+    .slice(-count)
 
 /** The band of normal throughput from recent runs (median ± max(relative, k robust σ)). */
 export const throughputBand = (recent: ReadonlyArray<number>, options: BandOptions = {}): ThroughputBand | undefined => {

@@ -56,7 +56,8 @@ export const judge = (
   const enterZ = options.enterZ ?? 0.5
   const maxConfirmations = options.maxConfirmations ?? 3
   const margin = mean(best) - mean(candidate) - options.minDelta
-  const known = noise.dof > 0 && noise.std > 0
+  // σ measured as 0 over repeated runs is a deterministic trainer: then one run does decide.
+  const known = noise.dof > 0
   const standardError = known ? noise.std * Math.sqrt(1 / candidate.length + 1 / best.length) : 0
   const t = (q: number) => tQuantile(q, noise.dof)
   const bar = t(z) * standardError

@@ -18,7 +18,3 @@ export const runsByCommit = (records: ReadonlyArray<ExperimentRecord>): Map<stri
   }
   return runs
 }
-
-/** Throughputs of the most recent successful runs (newest last). */
-export const recentThroughputs = (records: ReadonlyArray<ExperimentRecord>, count: number, of: (r: ExperimentRecord) => number | undefined): Array<number> =>
-  records.flatMap((record) => of(record) ?? []).slice(-count)

@@ -1,16 +1,16 @@
 // Confirm by the sequential test (config `maxConfirmations` > 0): the first run is judged
 // against every run of the best; a gain within a few σ asks for a paired re-run (the
-// candidate, then the best, back to back, with the same fresh seed) until the evidence decides. A first run whose
-// throughput falls outside the band of recent runs was disturbed by load: it is re-run first.
+// candidate, then the best, back to back, with the same fresh seed) until the evidence decides. A
+// confirmation run disturbed by load is re-run (rerun-disturbed.ts), as the first run was.
 import { Effect } from "effect"
-import { isDisturbed, judge, pooledNoise, recentThroughputs, runsByCommit, throughputOf } from "../decision/index.js"
+import { judge, pooledNoise, runsByCommit } from "../decision/index.js"
 import type { Decision, RunReport } from "../domain.js"
 import type { WorkspaceError } from "../errors.js"
 import type { TrainSpec } from "../services/trainer.js"
-import { type Experiment, type ExperimentEnded, unlessKilled } from "./experiment.js"
-import { notice, type LoopRun } from "./run-context.js"
+import type { Experiment, ExperimentEnded } from "./experiment.js"
+import { trainSteady } from "./rerun-disturbed.js"
+import type { LoopRun } from "./run-context.js"
 import type { LoopState } from "./state.js"
-import { train } from "./train.js"
 
 const valueOf = (report: RunReport | undefined) => (report?._tag === "Success" ? report.metrics.valBpb : undefined)
 
@@ -30,19 +30,11 @@ export const confirmPaired =
       const best = state.best
       const first = experiment.report
       // A crash, or a simplification keep (equal within the margin, fewer lines), stands as decided.
-      if (best?.metrics === undefined || first?._tag !== "Success" || experiment.decision?.reason.startsWith("simplification")) return experiment
+      if (best?.metrics === undefined || first?._tag !== "Success" || /\bsimplification: /.test(experiment.decision?.reason ?? "")) return experiment
       let current = experiment
-      const throughput = throughputOf(first.metrics)
-      const disturbed = isDisturbed(throughput, recentThroughputs(state.records, 8, (r) => (r.metrics ? throughputOf(r.metrics) : undefined)))
-      let firstValue = first.metrics.valBpb
-      if (disturbed) {
-        yield* notice(run, `experiment ${experiment.id}: its throughput is outside the band of recent runs (machine load?): re-running it before deciding`)
-        current = yield* unlessKilled(run, yield* train(run, current, "-rerun"))
-        firstValue = valueOf(current.report) ?? firstValue
-      }
       const runs = runsByCommit(state.records)
       const history = runs.get(best.commit) ?? [best.metrics.valBpb]
-      const candidate = [firstValue]
+      const candidate = [first.metrics.valBpb]
       const bestReruns: Array<number> = []
       const options = { minDelta: run.config.minDelta, z: run.config.noiseZ, maxConfirmations: run.config.maxConfirmations }
       const groups = () => [...[...runs].filter(([commit]) => commit !== best.commit).map(([, values]) => values), [...history, ...bestReruns], candidate]
@@ -51,10 +43,10 @@ export const confirmPaired =
       while (verdict._tag === "Confirm") {
         const k = candidate.length
         const pair = seeded(run, pairSeed(experiment.id, k))
-        current = yield* unlessKilled(run, yield* train(pair, current, `-confirm${k}`))
+        current = yield* trainSteady(pair, state, current, `-confirm${k}`)
         const again = valueOf(current.report)
         yield* run.workspace.reset(best.commit)
-        current = yield* unlessKilled(run, yield* train(pair, current, `-best${k}`))
+        current = yield* trainSteady(pair, state, current, `-best${k}`)
         const bestAgain = valueOf(current.report)
         yield* run.workspace.reset(experiment.commit)
         if (again === undefined || bestAgain === undefined) {
@@ -78,8 +70,7 @@ export const confirmPaired =
           margin: evidence.margin,
           sigma: evidence.sigma,
           dof: evidence.dof,
-          bar: evidence.bar,
-          ...(throughput !== undefined ? { throughput, disturbed } : {})
+          bar: evidence.bar
         }
       }
     })

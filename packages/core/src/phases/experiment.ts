@@ -1,7 +1,7 @@
 // One experiment as a value the phases hand on, and how it ends: a record, or nothing (killed).
 import { Data, Effect } from "effect"
 import type { CostUsd } from "../cost.js"
-import type { Decision, ExperimentRecord, Proposal, RunReport } from "../domain.js"
+import type { Decision, ExperimentRecord, Proposal, RunReport, RunSample } from "../domain.js"
 import { killed, type LoopRun } from "./run-context.js"
 
 export interface Experiment {
@@ -28,6 +28,8 @@ export interface Experiment {
   readonly confirmation?: ExperimentRecord["confirmation"]
   readonly evidence?: ExperimentRecord["evidence"]
   readonly noise?: ExperimentRecord["noise"]
+  /** Every training run so far, with its throughput and the machine's load (phases/train.ts). */
+  readonly runs: ReadonlyArray<RunSample>
 }
 
 /** How an experiment ended: a record to append, or nothing because the second interrupt killed it. */
@@ -47,7 +49,8 @@ export const startExperiment = (id: number, parent: string, baseline: boolean): 
   trainMs: 0,
   costUsd: 0,
   commit: parent,
-  repairs: 0
+  repairs: 0,
+  runs: []
 })
 
 /** The crash part of a record, from a run report. */
@@ -83,6 +86,7 @@ export const toRecord = (run: LoopRun, experiment: Experiment, fields: Fields): 
     threshold: experiment.threshold,
     confirmation: experiment.confirmation,
     evidence: experiment.evidence,
+    runs: experiment.runs.length > 0 ? experiment.runs : undefined,
     ...fields
   }
 }

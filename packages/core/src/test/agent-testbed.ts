@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent, type ProposalContext } from "../services/agent.js"
 import { Proposal } from "../domain.js"
+import { readNotes } from "../agent-kit/notes.js"
 
 const decodeProposal = Schema.decodeUnknownSync(Proposal)
 
@@ -30,6 +31,8 @@ export const makeAgentTestbed = (options: AgentTestbedOptions) => {
   /** Every log message, and every error a proposal failed with, as text. */
   const logs: Array<string> = []
   const transcriptDir = mkdtempSync(join(tmpdir(), options.transcriptPrefix))
+  /** The run's research notes, as the loop keeps them (runs/<tag>/notes.md). */
+  const notesFile = `${transcriptDir}-notes.md`
 
   const context = (): ProposalContext => ({
     program: "Find a better learning rate.",
@@ -37,7 +40,9 @@ export const makeAgentTestbed = (options: AgentTestbedOptions) => {
     history: [],
     remaining: { experiments: 10 },
     experimentId: ++experimentId,
-    transcriptDir
+    transcriptDir,
+    notes: readNotes(notesFile),
+    notesFile
   })
 
   /** Every log line into `logs`, all levels. */
@@ -51,6 +56,7 @@ export const makeAgentTestbed = (options: AgentTestbedOptions) => {
     logger,
     context,
     transcriptDir,
+    notesFile,
     /** The text of every transcript written so far. */
     transcripts: () => readdirSync(transcriptDir).map((file) => readFileSync(join(transcriptDir, file), "utf8")),
     /** One proposal from the agent the layer builds, for a fresh context, with its logs and error captured. */

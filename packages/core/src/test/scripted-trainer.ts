@@ -2,14 +2,14 @@
 // write a log and sleep (honouring the kill signal) to look like a real run from outside.
 import { writeFileSync } from "node:fs"
 import { Effect, Layer } from "effect"
-import type { CrashReason, RunReport } from "../domain.js"
+import type { CrashReason, RunMetrics, RunReport } from "../domain.js"
 import { TrainerError } from "../errors.js"
 import { Trainer, type TrainSpec } from "../services/trainer.js"
 
 /** One scripted run: a val_bpb, metrics, a crash, or a trainer that cannot start. */
 export type ScriptedRun =
   | number
-  | { readonly valBpb: number; readonly peakMemoryMb?: number }
+  | { readonly valBpb: number; readonly peakMemoryMb?: number; readonly metrics?: Partial<RunMetrics> }
   | { readonly crash: CrashReason; readonly message?: string; readonly logTail?: string }
   | { readonly trainerError: string }
 
@@ -50,7 +50,10 @@ const reportOf = (step: ScriptedRun, budgetSeconds: number): RunReport | Trainer
     const peakMemoryMb = typeof step === "number" ? 1024 : step.peakMemoryMb ?? 1024
     return {
       _tag: "Success",
-      metrics: { valBpb, trainingSeconds: budgetSeconds, totalSeconds: budgetSeconds, peakMemoryMb, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 1, numParamsM: 0, depth: 0, backend: "scripted" }
+      metrics: {
+        valBpb, trainingSeconds: budgetSeconds, totalSeconds: budgetSeconds, peakMemoryMb, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 1, numParamsM: 0, depth: 0, backend: "scripted",
+        ...(typeof step === "number" ? {} : step.metrics)
+      }
     }
   }
   if ("crash" in step) return { _tag: "Crash", reason: step.crash, message: step.message ?? `scripted ${step.crash}`, logTail: step.logTail ?? `scripted ${step.crash}` }

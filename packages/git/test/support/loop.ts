@@ -27,6 +27,8 @@ export const runLoop = async (options: LoopRun) => {
     tag,
     budgetSeconds: 1,
     noiseRepeats: 0,
+    // The scripts hold one run per experiment: no paired confirmations unless a test asks.
+    maxConfirmations: 0,
     ...options.config,
     agent: agent.layer,
     trainer: trainer.layer,

@@ -33,7 +33,7 @@ export const runCommand: Command = {
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
     seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
     patience: { type: "string", placeholder: "n", description: "stop after n experiments in a row without a keep" },
-    confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best) a keep within a few σ may need (default 0: one run decides)" },
+    confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best, same seed) a gain within a few σ needs before it is kept (default 3; 0: one run decides)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     dashboard: { type: "boolean", description: "also serve the live dashboard (see `autoresearch dashboard`)" },
     port: { type: "string", short: "p", placeholder: "n", description: "the dashboard's port (default 8321; 0 picks a free one)" },

@@ -1,0 +1,37 @@
+// Load awareness: a wall-clock budget turns machine load into val_bpb, so a run whose throughput
+// falls outside the band of recent runs (decision/load.ts) is marked disturbed and trained once
+// more before it decides anything. Used for the first run of every change (whatever the
+// confirmations setting) and for each paired confirmation run.
+import { Effect } from "effect"
+import { isDisturbed, recentThroughputs } from "../decision/load.js"
+import { type Experiment, type ExperimentEnded, unlessKilled } from "./experiment.js"
+import { notice, type LoopRun } from "./run-context.js"
+import type { LoopState } from "./state.js"
+import { train } from "./train.js"
+
+/** Runs in the band: the last 8 of the night before this experiment's latest run. */
+const BAND_RUNS = 8
+
+/**
+ * When the experiment's latest run was disturbed, marks it so and trains once more
+ * (`<suffix>-rerun`); the re-run's report replaces it. One re-run at most: a machine that stays
+ * busy moves the band itself within a few runs.
+ */
+export const rerunIfDisturbed = (run: LoopRun, state: LoopState, experiment: Experiment, suffix: string): Effect.Effect<Experiment, ExperimentEnded> =>
+  Effect.gen(function* () {
+    const latest = experiment.runs.at(-1)
+    if (latest === undefined || experiment.report?._tag !== "Success") return experiment
+    const earlier = [...recentThroughputs(state.records, BAND_RUNS), ...experiment.runs.slice(0, -1).flatMap((sample) => sample.throughput ?? [])].slice(-BAND_RUNS)
+    if (!isDisturbed(latest.throughput, earlier)) return experiment
+    const marked = { ...experiment, runs: [...experiment.runs.slice(0, -1), { ...latest, disturbed: true }] }
+    yield* notice(
+      run,
+      `experiment ${experiment.id}: run ${latest.log} trained at ${((latest.throughput ?? 0) / 1e9).toFixed(2)} GFLOP/s, outside the band of recent runs ` +
+        `(load ${latest.loadStart} → ${latest.loadEnd}): re-running it before it decides anything`
+    )
+    return yield* unlessKilled(run, yield* train(run, marked, `${suffix}-rerun`))
+  })
+
+/** Trains once (log `<id><suffix>.log`) and re-runs a disturbed run. */
+export const trainSteady = (run: LoopRun, state: LoopState, experiment: Experiment, suffix: string): Effect.Effect<Experiment, ExperimentEnded> =>
+  Effect.flatMap(train(run, experiment, suffix), (trained) => Effect.flatMap(unlessKilled(run, trained), (done) => rerunIfDisturbed(run, state, done, suffix)))

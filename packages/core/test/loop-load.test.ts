@@ -1,0 +1,81 @@
+// Load awareness in the loop: every run records its throughput and the machine's load, and a
+// run whose throughput falls outside the band of recent runs is re-run before it decides
+// anything, with the paired confirmations on (the default) and off. A scripted trainer (a test
+// double) reports the model size and tokens, so a slowed run shows as a lower FLOP/s.
+import { Effect, Layer } from "effect"
+import { describe, expect, it } from "vitest"
+import { Agent, primaryRun, runLoop } from "../src/index.js"
+import { InMemoryStore, InMemoryWorkspace, ScriptedTrainer } from "../src/test/index.js"
+
+/** Experiment n tries option n − 1. */
+const optionsAgent = Layer.succeed(Agent, {
+  name: "options",
+  propose: (ctx) => {
+    const current = /const option = \d+/.exec(ctx.files[0]!.content)![0]
+    return Effect.succeed({ description: `option ${ctx.experimentId - 1}`, edits: [{ path: "train.ts", old: current, new: `const option = ${ctx.experimentId - 1}` }] })
+  }
+})
+
+/**
+ * Option 1 is truly better (1.9 vs 2.0), but its first run lands beside a busy neighbour: half
+ * the tokens in the budget, and a val_bpb (2.1) that looks worse. Every other run is quiet.
+ */
+const night = async (maxConfirmations: number | undefined) => {
+  const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const option = 0\n" } })
+  const store = InMemoryStore.make()
+  let optionOneRuns = 0
+  const trainer = ScriptedTrainer.make(() => {
+    const option = workspace.files()["train.ts"]!.includes("option = 1") ? 1 : 0
+    const slowed = option === 1 && optionOneRuns++ === 0
+    const valBpb = option === 1 ? (slowed ? 2.1 : 1.9) : 2.0
+    return { valBpb, metrics: { numParamsM: 1, totalTokensM: slowed ? 0.5 : 1 } }
+  })
+  await runLoop({
+    tag: "t",
+    budgetSeconds: 1,
+    noiseRepeats: 2,
+    maxExperiments: 2,
+    ...(maxConfirmations !== undefined ? { maxConfirmations } : {}),
+    agent: optionsAgent,
+    trainer: trainer.layer,
+    store: store.layer,
+    workspace: workspace.layer
+  })
+  return { records: store.records, logs: trainer.specs.map((spec) => spec.logFile.split("/").at(-1)) }
+}
+
+describe("load-aware runs", () => {
+  for (const [label, confirmations] of [["confirmations off", 0], ["the default confirmations", undefined]] as const) {
+    it(`re-runs a disturbed run before deciding, and records every run's throughput and load (${label})`, async () => {
+      const { records, logs } = await night(confirmations)
+      const [baseline, change] = records
+      // The baseline's three runs, each with its throughput and the load around it.
+      expect(baseline!.runs!.map((sample) => sample.kind)).toEqual(["run", "noise", "noise"])
+      for (const sample of [...baseline!.runs!, ...change!.runs!]) {
+        expect(sample.loadStart).toBeGreaterThanOrEqual(0)
+        expect(sample.loadEnd).toBeGreaterThanOrEqual(0)
+      }
+      expect(baseline!.runs![0]!.throughput).toBeCloseTo(6e12, -6)
+      expect(baseline!.runs![0]!.tokensPerSecond).toBeCloseTo(1e6, 0)
+      // The disturbed first run is marked and re-run; the re-run decides and is the record's metric.
+      expect(change!.runs!.slice(0, 2).map((sample) => [sample.kind, sample.disturbed ?? false])).toEqual([
+        ["run", true],
+        ["rerun", false]
+      ])
+      expect(logs).toContain("2-rerun.log")
+      expect(change!.status).toBe("keep")
+      expect(change!.metrics!.valBpb).toBe(1.9)
+      expect(primaryRun(change!)!.log).toBe("2-rerun.log")
+      expect(change!.decisionReason).toMatch(/re-run of a run disturbed by load/)
+    })
+  }
+
+  it("leaves runs in the band alone", async () => {
+    const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const option = 0\n" } })
+    const store = InMemoryStore.make()
+    const trainer = ScriptedTrainer.make(() => ({ valBpb: workspace.files()["train.ts"]!.includes("option = 1") ? 1.9 : 2.0, metrics: { numParamsM: 1, totalTokensM: 1 } }))
+    await runLoop({ tag: "t", budgetSeconds: 1, noiseRepeats: 2, maxExperiments: 2, agent: optionsAgent, trainer: trainer.layer, store: store.layer, workspace: workspace.layer })
+    expect(store.records[1]!.runs!.map((sample) => sample.kind)).toEqual(["run"])
+    expect(store.records[1]!.status).toBe("keep")
+  })
+})
