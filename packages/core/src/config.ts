@@ -60,7 +60,12 @@ export const LoopConfig = Schema.Struct({
   /** A change must beat the best by more than noiseZ × the baseline's noise std. */
   noiseZ: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 2 }),
   /** Re-run a candidate keep once and keep it only if the re-run also beats the best. */
-  confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false })
+  confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /**
+   * Where each experiment starts (core's `strategy/`): `greedy` from the best (the reference);
+   * `best-first` from one of the top kept nodes, chosen by an upper-confidence rule.
+   */
+  strategy: Schema.optionalWith(Schema.Literal("greedy", "best-first"), { default: () => "greedy" as const })
 })
 export type LoopConfig = typeof LoopConfig.Type
 

@@ -115,7 +115,7 @@ export const ExperimentRecord = Schema.Struct({
   description: Schema.String,
   status: Status,
   decisionReason: Schema.String,
-  /** Commit the experiment started from (the best so far). */
+  /** Commit the experiment started from: the best so far, or (best-first) the node it branched from. */
   parent: Schema.String,
   /** Commit that holds the experiment's edits (equals parent for the baseline). */
   commit: Schema.String,
@@ -144,7 +144,12 @@ export const ExperimentRecord = Schema.Struct({
   /** A candidate keep re-run to confirm it (config `confirmKeeps`). */
   confirmation: Schema.optional(Schema.Struct({ valBpb: Schema.optional(Schema.Number), confirmed: Schema.Boolean })),
   /** The sequential decision's evidence (config `maxConfirmations` > 0): see core's `decision/`. */
-  evidence: Schema.optional(DecisionEvidence)
+  evidence: Schema.optional(DecisionEvidence),
+  /**
+   * On a keep of a branching strategy: whether it also beat the run's best (and became it).
+   * False for a node that beat only the node it branched from; absent (true) on greedy runs.
+   */
+  advancesBest: Schema.optional(Schema.Boolean)
 })
 export type ExperimentRecord = typeof ExperimentRecord.Type
 

@@ -1,6 +1,6 @@
 // The numbers behind `autoresearch results`: per-experiment rows with deltas, and the
 // run's totals (keep rate, best, crashes). Pure: records in, plain data out (the --json shape).
-import type { ExperimentRecord, Status } from "@autoresearch/core"
+import { isNewBest, type ExperimentRecord, type Status } from "@autoresearch/core"
 
 export interface ResultRow {
   readonly id: number
@@ -63,7 +63,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
   const rows = records.map((record): ResultRow => {
     const valBpb = measured(record)
     const deltaVsBest = valBpb !== null && best !== null ? valBpb - best : null
-    if (valBpb !== null && (record.status === "keep" || (record.baseline && best === null))) {
+    if (valBpb !== null && (isNewBest(record) || (record.baseline && best === null))) {
       best = valBpb
       bestRecord = record
     }

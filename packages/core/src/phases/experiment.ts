@@ -1,13 +1,18 @@
 // One experiment as a value the phases hand on, and how it ends: a record, or nothing (killed).
 import { Data, Effect } from "effect"
 import type { Decision, ExperimentRecord, Proposal, RunReport } from "../domain.js"
+import type { BranchPoint } from "./branch.js"
 import { killed, type LoopRun } from "./run-context.js"
 
 export interface Experiment {
   readonly id: number
   readonly baseline: boolean
-  /** The best commit it starts from. */
+  /** The commit it starts from: the best, or the node of `branch`. */
   readonly parent: string
+  /** Set by a branching strategy: the kept node it starts from. */
+  readonly branch?: BranchPoint
+  /** A keep of a branched experiment: whether it also beat the run's best. */
+  readonly advancesBest?: boolean
   readonly startedAt: Date
   readonly agentMs: number
   readonly trainMs: number
@@ -36,10 +41,11 @@ export type Outcome =
 /** A phase ends the experiment early (an agent error, edits that never applied, a kill). */
 export class ExperimentEnded extends Data.TaggedError("ExperimentEnded")<{ readonly outcome: Outcome }> {}
 
-export const startExperiment = (id: number, parent: string, baseline: boolean): Experiment => ({
+export const startExperiment = (id: number, parent: string, baseline: boolean, branch?: BranchPoint): Experiment => ({
   id,
   baseline,
   parent,
+  ...(branch !== undefined ? { branch } : {}),
   startedAt: new Date(),
   agentMs: 0,
   trainMs: 0,
@@ -81,6 +87,7 @@ export const toRecord = (run: LoopRun, experiment: Experiment, fields: Fields): 
     threshold: experiment.threshold,
     confirmation: experiment.confirmation,
     evidence: experiment.evidence,
+    ...(experiment.advancesBest !== undefined ? { advancesBest: experiment.advancesBest } : {}),
     ...fields
   }
 }
