@@ -3,7 +3,9 @@
 import type { ExperimentRecord } from "@autoresearch/core"
 import type { ResultsSummary } from "../results/summary.js"
 import { formatBpb, formatDelta, renderTotals } from "../results/table.js"
+import { branched } from "../results/tree.js"
 import { renderChartSvg } from "./chart.js"
+import { renderTreeSvg } from "./tree-chart.js"
 
 export const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
@@ -57,6 +59,7 @@ tr.discard { color: #666; } tr.crash td:nth-child(6), tr.invalid td:nth-child(6)
 <div class="totals">${renderTotals(summary).map(escapeHtml).join("<br>")}</div>
 <h2>Progress</h2>
 <div class="chart">${renderChartSvg(records)}</div>
+${branched(records) ? `<h2>Search tree</h2>\n<div class="chart tree">${renderTreeSvg(summary.tree)}</div>` : ""}
 <h2>Experiments</h2>
 <table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>status</th><th>description</th></tr></thead>
 <tbody>

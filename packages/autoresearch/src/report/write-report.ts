@@ -7,6 +7,8 @@ import { summarize } from "../results/summary.js"
 import { renderChartSvg } from "./chart.js"
 import { renderHtmlReport } from "./html.js"
 import { renderPng } from "./png.js"
+import { branched, searchTree } from "../results/tree.js"
+import { renderTreeSvg } from "./tree-chart.js"
 
 export interface ReportFiles {
   readonly svg: string
@@ -15,6 +17,9 @@ export interface ReportFiles {
   readonly pngSkipped: string | null
   readonly html: string
   readonly points: number
+  /** The search tree's SVG and PNG, for a run whose strategy branches (else null). */
+  readonly tree: string | null
+  readonly treePng: string | null
 }
 
 export const chartSize = { width: 1200, height: 600 } as const
@@ -44,12 +49,23 @@ export const writeReport = async (options: {
       ...(options.verify !== undefined ? { verify: options.verify } : {}),
       ...(options.notes !== undefined ? { notes: options.notes } : {})
     }))
+  const treeSvg = join(options.outDir, "tree.svg")
+  const treePng = join(options.outDir, "tree.png")
+  let tree: { svg: string; png: string | null } | null = null
+  if (branched(options.records)) {
+    const picture = renderTreeSvg(searchTree(options.records), chartSize)
+    writeFileSync(treeSvg, picture)
+    const drawn = options.png === false ? undefined : await renderPng(picture, treePng, chartSize.width)
+    tree = { svg: treeSvg, png: drawn?.written === true ? treePng : null }
+  }
   const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(chart, png, chartSize.width)
   return {
     svg,
     png: rendered.written ? png : null,
     pngSkipped: rendered.written ? null : rendered.reason,
     html,
-    points: (chart.match(/class="point /g) ?? []).length
+    points: (chart.match(/class="point /g) ?? []).length,
+    tree: tree?.svg ?? null,
+    treePng: tree?.png ?? null
   }
 }

@@ -1,6 +1,7 @@
 // The numbers behind `autoresearch results`: per-experiment rows with deltas, and the
 // run's totals (keep rate, best, crashes). Pure: records in, plain data out (the --json shape).
 import { isNewBest, type ExperimentRecord, type Status } from "@autoresearch/core"
+import { searchTree, type TreeNode } from "./tree.js"
 
 export interface ResultRow {
   readonly id: number
@@ -48,6 +49,8 @@ export interface ResultsSummary {
   /** The noise floor measured by repeating the baseline, when it was. */
   readonly noise: { readonly samples: ReadonlyArray<number>; readonly std: number } | null
   readonly rows: ReadonlyArray<ResultRow>
+  /** The kept nodes and the node each branched from (one line unless the strategy branches). */
+  readonly tree: ReadonlyArray<TreeNode>
 }
 
 const shortCommit = (commit: string) => commit.slice(0, 7)
@@ -110,6 +113,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
     improvementPercent: improvement !== null && baselineBpb !== null && baselineBpb > 0 ? (100 * improvement) / baselineBpb : null,
     costUsd: records.reduce((sum, record) => sum + record.costUsd, 0),
     noise: records.find((record) => record.baseline && record.noise !== undefined)?.noise ?? null,
-    rows
+    rows,
+    tree: searchTree(records)
   }
 }

@@ -54,6 +54,7 @@ export const reportCommand: Command = {
     line(io.stdout, `chart:  ${show(files.svg)} (${files.points} points)`)
     if (files.png !== null) line(io.stdout, `chart:  ${show(files.png)}`)
     else if (values["svg-only"] !== true) line(io.stderr, `note: ${files.pngSkipped}`)
+    if (files.tree !== null) line(io.stdout, `tree:   ${show(files.treePng ?? files.tree)}`)
     line(io.stdout, `report: ${show(files.html)}`)
     return ExitCode.ok
   }
