@@ -63,9 +63,12 @@ export const LoopConfig = Schema.Struct({
   confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /**
    * Where each experiment starts (core's `strategy/`): `greedy` from the best (the reference);
-   * `best-first` from one of the top kept nodes, chosen by an upper-confidence rule.
+   * `best-first` from one of the top kept nodes, chosen by an upper-confidence rule; `islands`
+   * from the best of its island (experiments take turns over `islands` greedy lines).
    */
-  strategy: Schema.optionalWith(Schema.Literal("greedy", "best-first"), { default: () => "greedy" as const })
+  strategy: Schema.optionalWith(Schema.Literal("greedy", "best-first", "islands"), { default: () => "greedy" as const }),
+  /** With strategy `islands`: how many (the parallel CLI uses one per job in flight). */
+  islands: Schema.optionalWith(PositiveInt, { default: () => 2 })
 })
 export type LoopConfig = typeof LoopConfig.Type
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { bestFirst, nodesOf, runLoop, type ExperimentRecord, type ProposalContext } from "../src/index.js"
 import { InMemoryStore, InMemoryWorkspace, ScriptedAgent, ScriptedTrainer } from "../src/test/index.js"
 
-const movesOf = (canvas: string) => /const moves = "(\d*)"/.exec(canvas)![1]!
+const movesOf = (text: string) => (/const moves = "(\d*)"/.exec(text) ?? /^move (\d*)$/.exec(text))![1]!
 
 /**
  * From the start (2.0) the first move gives 1.90 and every move after it 1.902 (a dead end); the
@@ -28,7 +28,7 @@ const night = (workspace = InMemoryWorkspace.make({ files: { "train.ts": 'const 
     return { description: `move ${moves}${n}`, edits: [{ path: "train.ts", old: `"${moves}"`, new: `"${moves}${n}"` }] }
   })
   const trainer = ScriptedTrainer.make(() => valueOf(movesOf(workspace.files()["train.ts"]!)))
-  const run = (strategy: "greedy" | "best-first", maxExperiments: number) =>
+  const run = (strategy: "greedy" | "best-first" | "islands", maxExperiments: number) =>
     runLoop({ tag: "t", budgetSeconds: 1, noiseRepeats: 0, strategy, maxExperiments, agent: agent.layer, trainer: trainer.layer, store: store.layer, workspace: workspace.layer })
   return { workspace, store, agent, run }
 }
@@ -88,6 +88,19 @@ describe("search strategies in the loop", () => {
     expect(records[before.length]!.parent).toBe(bestFirst().choose(nodesOf(before)))
     treeOf(records)
     expect(summary.bestBpb).toBeLessThan(1.85)
+  })
+
+  it("islands: each island a greedy line from its own best; the second island's line finds the better branch", async () => {
+    const { run, store } = night()
+    const summary = await run("islands", 30)
+    expect(summary.bestBpb).toBeLessThan(1.85)
+    const records = store.records
+    // Experiments take turns: the even ids on island 0 (the dead end after "move 0"), the odd on island 1.
+    expect(records.find((r) => r.description === "move 1")).toMatchObject({ id: 3, status: "keep", advancesBest: false })
+    for (const record of records.filter((r) => !r.baseline && r.id % 2 === 1)) expect(movesOf(record.description)).not.toMatch(/^0/)
+    // Migration: the dead-end island (the worst) adopts the run's best, so later even ids start on the better line.
+    expect(records.filter((r) => r.id % 2 === 0 && r.id > 20).some((r) => movesOf(r.description).startsWith("1"))).toBe(true)
+    treeOf(records)
   })
 
   it("refuses an unknown strategy with a clear error", async () => {

@@ -5,11 +5,11 @@
 import { Effect } from "effect"
 import type { ExperimentRecord } from "../domain.js"
 import { ConfigError, type WorkspaceError } from "../errors.js"
-import { lineageOf, nodesOf, strategyNamed } from "../strategy/index.js"
+import { islandBase, lineageOf, nodesOf, strategyNamed } from "../strategy/index.js"
 import { verdict } from "./decide.js"
 import type { Experiment } from "./experiment.js"
 import type { LoopRun } from "./run-context.js"
-import type { LoopState } from "./state.js"
+import { nextId, type LoopState } from "./state.js"
 
 export interface BranchPoint {
   /** The kept experiment this one starts from. */
@@ -26,7 +26,10 @@ const branching = (run: LoopRun) => run.config.strategy !== "greedy"
 export const branchPoint = (run: LoopRun, state: LoopState): BranchPoint | undefined => {
   const best = state.best
   if (!branching(run) || best === undefined) return undefined
-  const commit = strategyNamed(run.config.strategy).choose(nodesOf(state.records)) ?? best.commit
+  const commit =
+    run.config.strategy === "islands"
+      ? islandBase(state.records, nextId(state), { islands: run.config.islands })?.commit ?? best.commit
+      : strategyNamed(run.config.strategy).choose(nodesOf(state.records)) ?? best.commit
   const node = state.records.find((r) => r.status === "keep" && r.commit === commit && r.metrics !== undefined) ?? best
   return { node, best: node.commit === best.commit, history: lineageOf(state.records, node.commit) }
 }
