@@ -15,7 +15,7 @@ import { statusLine } from "../status-line.js"
 import { trainingLine } from "../training-line.js"
 import { choiceOption, numberOption, stringOption } from "../values.js"
 
-const strategies = ["greedy", "best-first"] as const
+const strategies = ["greedy", "best-first", "islands"] as const
 
 export const runCommand: Command = {
   name: "run",
@@ -36,7 +36,7 @@ export const runCommand: Command = {
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
     seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
     patience: { type: "string", placeholder: "n", description: "stop after n experiments in a row without a keep" },
-    strategy: { type: "string", placeholder: strategies.join("|"), description: "where each experiment starts: greedy from the best (default), best-first from one of the top kept nodes" },
+    strategy: { type: "string", placeholder: strategies.join("|"), description: "where each experiment starts: greedy from the best (default), best-first from one of the top kept nodes, islands from its island's best (one island per --parallel job)" },
     confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best) a keep within a few σ may need (default 0: one run decides)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     dashboard: { type: "boolean", description: "also serve the live dashboard (see `autoresearch dashboard`)" },
