@@ -1,4 +1,4 @@
-// pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--strategy greedy|best-first] [--keep]
+// pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--strategy greedy|best-first|islands] [--keep]
 // Research quality end to end, through the CLI a user runs: a fresh workspace on the embedded
 // cpu profile, `run --agent search --experiments N`, then `verify --repeats R`, and the figures
 // {experiments, baselineBpb, bestBpb, gainPercent, keeps, falseKeeps, hours}. A full run
