@@ -36,11 +36,11 @@ describe("the search tree", () => {
   it("is drawn in the report of a branching run (SVG, PNG, HTML), and not for a greedy one", async () => {
     const outDir = mkdtempSync(join(tmpdir(), "ar-tree-"))
     const files = await writeReport({ tag: "t", records: bestFirstRun, outDir })
-    const svg = readFileSync(files.tree!, "utf8")
+    const svg = readFileSync(files.tree!.svg, "utf8")
     expect([...svg.matchAll(/class="node" data-id="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([1, 2, 4, 5])
     expect([...svg.matchAll(/class="edge" data-from="(\d+)" data-to="(\d+)"/g)].map((m) => `${m[1]}→${m[2]}`)).toEqual(["1→2", "1→4", "4→5"])
     expect(svg).toContain("best #5 at 1.890000")
-    expect(readFileSync(files.treePng!).subarray(1, 4).toString()).toBe("PNG")
+    expect(readFileSync(files.tree!.png!).subarray(1, 4).toString()).toBe("PNG")
     expect(readFileSync(files.html, "utf8")).toContain("Search tree")
     const greedy = await writeReport({ tag: "t", records: sampleRun, outDir: mkdtempSync(join(tmpdir(), "ar-tree-")), png: false })
     expect(greedy.tree).toBeNull()

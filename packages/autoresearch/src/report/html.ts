@@ -6,6 +6,8 @@ import { formatBpb, formatDelta, renderTotals } from "../results/table.js"
 import { branched } from "../results/tree.js"
 import { renderChartSvg } from "./chart.js"
 import { renderTreeSvg } from "./tree-chart.js"
+import type { ParallelSummary } from "../results/parallel.js"
+import { renderParallelHtml } from "./parallel-html.js"
 
 export const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
@@ -22,6 +24,8 @@ export const renderHtmlReport = (
     /** The run's last `verify` report as text, and its research notes. */
     readonly verify?: string
     readonly notes?: string
+    /** A parallel run's workers, jobs in flight and timeline (see results/parallel.ts). */
+    readonly parallel?: ParallelSummary
   } = {}
 ): string => {
   const rows = summary.rows
@@ -60,6 +64,7 @@ tr.discard { color: #666; } tr.crash td:nth-child(6), tr.invalid td:nth-child(6)
 <h2>Progress</h2>
 <div class="chart">${renderChartSvg(records)}</div>
 ${branched(records) ? `<h2>Search tree</h2>\n<div class="chart tree">${renderTreeSvg(summary.tree)}</div>` : ""}
+${options.parallel !== undefined ? renderParallelHtml(options.parallel, records, options.generatedAt ?? new Date()) : ""}
 <h2>Experiments</h2>
 <table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>status</th><th>description</th></tr></thead>
 <tbody>

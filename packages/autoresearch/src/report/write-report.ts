@@ -9,6 +9,26 @@ import { renderHtmlReport } from "./html.js"
 import { renderPng } from "./png.js"
 import { branched, searchTree } from "../results/tree.js"
 import { renderTreeSvg } from "./tree-chart.js"
+import type { ParallelSummary } from "../results/parallel.js"
+import { renderTimelineSvg } from "./timeline.js"
+
+/** timeline.svg (and .png) of a parallel run: which worker trained what, when. */
+const writeTimeline = async (outDir: string, parallel: ParallelSummary, records: ReadonlyArray<ExperimentRecord>, png: boolean) => {
+  const svg = join(outDir, "timeline.svg")
+  const picture = renderTimelineSvg(parallel, records, { width: chartSize.width })
+  writeFileSync(svg, picture)
+  const rendered = png ? await renderPng(picture, join(outDir, "timeline.png"), chartSize.width) : undefined
+  return { svg, png: rendered?.written === true ? rendered.path : null }
+}
+
+/** tree.svg (and .png) of a run whose strategy branches: the kept nodes and where each came from. */
+const writeTree = async (outDir: string, records: ReadonlyArray<ExperimentRecord>, png: boolean) => {
+  const svg = join(outDir, "tree.svg")
+  const picture = renderTreeSvg(searchTree(records), chartSize)
+  writeFileSync(svg, picture)
+  const rendered = png ? await renderPng(picture, join(outDir, "tree.png"), chartSize.width) : undefined
+  return { svg, png: rendered?.written === true ? rendered.path : null }
+}
 
 export interface ReportFiles {
   readonly svg: string
@@ -17,9 +37,10 @@ export interface ReportFiles {
   readonly pngSkipped: string | null
   readonly html: string
   readonly points: number
-  /** The search tree's SVG and PNG, for a run whose strategy branches (else null). */
-  readonly tree: string | null
-  readonly treePng: string | null
+  /** A parallel run's timeline (one lane per worker), when the run has a job log. */
+  readonly timeline: { readonly svg: string; readonly png: string | null } | null
+  /** The search tree (kept nodes, parent → child) of a run whose strategy branches. */
+  readonly tree: { readonly svg: string; readonly png: string | null } | null
 }
 
 export const chartSize = { width: 1200, height: 600 } as const
@@ -35,6 +56,7 @@ export const writeReport = async (options: {
   readonly verify?: string
   readonly notes?: string
   readonly png?: boolean
+  readonly parallel?: ParallelSummary
 }): Promise<ReportFiles> => {
   mkdirSync(options.outDir, { recursive: true })
   const svg = join(options.outDir, "progress.svg")
@@ -47,25 +69,19 @@ export const writeReport = async (options: {
       ...(program !== undefined ? { program } : {}),
       ...(options.diffs !== undefined ? { diffs: options.diffs } : {}),
       ...(options.verify !== undefined ? { verify: options.verify } : {}),
-      ...(options.notes !== undefined ? { notes: options.notes } : {})
+      ...(options.notes !== undefined ? { notes: options.notes } : {}),
+      ...(options.parallel !== undefined ? { parallel: options.parallel } : {})
     }))
-  const treeSvg = join(options.outDir, "tree.svg")
-  const treePng = join(options.outDir, "tree.png")
-  let tree: { svg: string; png: string | null } | null = null
-  if (branched(options.records)) {
-    const picture = renderTreeSvg(searchTree(options.records), chartSize)
-    writeFileSync(treeSvg, picture)
-    const drawn = options.png === false ? undefined : await renderPng(picture, treePng, chartSize.width)
-    tree = { svg: treeSvg, png: drawn?.written === true ? treePng : null }
-  }
   const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(chart, png, chartSize.width)
+  const timeline = options.parallel !== undefined ? await writeTimeline(options.outDir, options.parallel, options.records, options.png !== false) : null
+  const tree = branched(options.records) ? await writeTree(options.outDir, options.records, options.png !== false) : null
   return {
+    timeline,
     svg,
     png: rendered.written ? png : null,
     pngSkipped: rendered.written ? null : rendered.reason,
     html,
     points: (chart.match(/class="point /g) ?? []).length,
-    tree: tree?.svg ?? null,
-    treePng: tree?.png ?? null
+    tree
   }
 }
