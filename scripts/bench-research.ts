@@ -1,4 +1,4 @@
-// pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--keep]
+// pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--strategy greedy|best-first|islands] [--keep]
 // Research quality end to end, through the CLI a user runs: a fresh workspace on the embedded
 // cpu profile, `run --agent search --experiments N`, then `verify --repeats R`, and the figures
 // {experiments, baselineBpb, bestBpb, gainPercent, keeps, falseKeeps, hours}. A full run
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     budget: { type: "string" },
     repeats: { type: "string", default: "3" },
     confirmations: { type: "string" },
+    strategy: { type: "string", default: "greedy" },
     keep: { type: "boolean", default: false }
   }
 })
@@ -40,11 +41,12 @@ const load = loadavg()[0]!
 const dir = join(mkdtempSync(join(tmpdir(), "bench-research-")), "ws")
 const budget = values.budget !== undefined ? ["--budget", values.budget] : []
 const confirmations = values.confirmations !== undefined ? ["--confirmations", values.confirmations] : []
+const strategy = ["--strategy", values.strategy!]
 try {
   log(`workspace ${dir}; load ${load.toFixed(2)} on ${cpus().length} cores`)
   await cli(["init", dir, "--json"], process.cwd())
   await cli(["prepare", "--json"], dir)
-  await cli(["run", "--agent", "search", "--tag", "bench", "--experiments", values.experiments!, ...budget, ...confirmations, "--json"], dir)
+  await cli(["run", "--agent", "search", "--tag", "bench", "--experiments", values.experiments!, ...budget, ...confirmations, ...strategy, "--json"], dir)
   // A run without a keep has nothing to verify: no keep is a false keep.
   if (lastJson(await cli(["results", "--tag", "bench", "--json"], dir)).kept > 0) {
     await cli(["verify", "--tag", "bench", "--repeats", values.repeats!, "--seed", "1", ...budget, "--json"], dir)
@@ -62,6 +64,7 @@ try {
     budgetSeconds: results.verify?.budgetSeconds as number | undefined,
     repeats: Number(values.repeats),
     confirmations: values.confirmations === undefined ? "default" : Number(values.confirmations),
+    strategy: values.strategy,
     machine: `${cpus().length} cores, ${cpus()[0]?.model ?? "?"}`,
     loadAtStart: load,
     loadAtEnd: loadavg()[0]

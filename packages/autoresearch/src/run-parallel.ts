@@ -54,6 +54,7 @@ export const runParallelResearch = async (options: ParallelOptions): Promise<Sum
       : {}),
     ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
     ...(options.minDelta !== undefined ? { minDelta: options.minDelta } : {}),
+    ...(options.strategy === "islands" ? { strategy: "islands" as const } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     onEvent: (event: Parameters<NonNullable<ResearchOptions["onEvent"]>>[0]) => {
       writeEvent?.(event)

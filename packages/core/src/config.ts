@@ -62,7 +62,15 @@ export const LoopConfig = Schema.Struct({
   /** A change must beat the best by more than noiseZ × the baseline's noise std. */
   noiseZ: Schema.optionalWith(Schema.Number.pipe(Schema.nonNegative()), { default: () => 2 }),
   /** Re-run a candidate keep once and keep it only if the re-run also beats the best. */
-  confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false })
+  confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /**
+   * Where each experiment starts (core's `strategy/`): `greedy` from the best (the reference);
+   * `best-first` from one of the top kept nodes, chosen by an upper-confidence rule; `islands`
+   * from the best of its island (experiments take turns over `islands` greedy lines).
+   */
+  strategy: Schema.optionalWith(Schema.Literal("greedy", "best-first", "islands"), { default: () => "greedy" as const }),
+  /** With strategy `islands`: how many (the parallel CLI uses one per job in flight). */
+  islands: Schema.optionalWith(PositiveInt, { default: () => 2 })
 })
 /** The decoded configuration, every default filled in. */
 export type LoopConfig = typeof LoopConfig.Type

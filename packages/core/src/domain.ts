@@ -145,7 +145,7 @@ export const ExperimentRecord = Schema.Struct({
   description: Schema.String,
   status: Status,
   decisionReason: Schema.String,
-  /** Commit the experiment started from (the best so far). */
+  /** Commit the experiment started from: the best so far, or (best-first) the node it branched from. */
   parent: Schema.String,
   /** Commit that holds the experiment's edits (equals parent for the baseline). */
   commit: Schema.String,
@@ -177,7 +177,12 @@ export const ExperimentRecord = Schema.Struct({
   /** The sequential decision's evidence (config `maxConfirmations` > 0): see core's `decision/`. */
   evidence: Schema.optional(DecisionEvidence),
   /** Every training run of the experiment, in order, with its throughput and load (absent in older records). */
-  runs: Schema.optional(Schema.Array(RunSample))
+  runs: Schema.optional(Schema.Array(RunSample)),
+  /**
+   * On a keep of a branching strategy: whether it also beat the run's best (and became it).
+   * False for a node that beat only the node it branched from; absent (true) on greedy runs.
+   */
+  advancesBest: Schema.optional(Schema.Boolean)
 })
 export type ExperimentRecord = typeof ExperimentRecord.Type
 

@@ -12,6 +12,7 @@ import type { Store } from "./services/store.js"
 import type { Trainer } from "./services/trainer.js"
 import type { Workspace } from "./services/workspace.js"
 import { backOff } from "./phases/back-off.js"
+import { branchPoint, branchView, checkoutNode, rankNode } from "./phases/branch.js"
 import { measureBaseline } from "./phases/baseline.js"
 import { confirm } from "./phases/confirm.js"
 import { decide } from "./phases/decide.js"
@@ -47,17 +48,22 @@ export type LoopError = ConfigError | StoreError | ForeignStoreError | Workspace
 
 /** One experiment, phase by phase: a record to append, or nothing when it was killed. */
 const experiment = (run: LoopRun, state: LoopState): Effect.Effect<Outcome, WorkspaceError> => {
-  const start = startExperiment(nextId(state), bestCommit(state), state.best === undefined)
+  // A branching strategy starts from a kept node and judges against it (`view`); greedy: the best.
+  const branch = branchPoint(run, state)
+  const view = branchView(state, branch)
+  const start = startExperiment(nextId(state), bestCommit(view), state.best === undefined, branch)
   const phases =
     state.best === undefined
       ? Effect.succeed(start).pipe(Effect.flatMap(measureBaseline(run, state)))
       : Effect.succeed(start).pipe(
-          Effect.flatMap(proposeAndApply(run, state)),
+          Effect.flatMap(checkoutNode(run)),
+          Effect.flatMap(proposeAndApply(run, view)),
           Effect.flatMap((applied) => train(run, applied)),
           Effect.flatMap((trained) => unlessKilled(run, trained)),
-          Effect.flatMap(repair(run, state)),
-          Effect.flatMap(decide(run, state)),
-          Effect.flatMap(confirm(run, state))
+          Effect.flatMap(repair(run, view)),
+          Effect.flatMap(decide(run, view)),
+          Effect.flatMap(confirm(run, view)),
+          Effect.map(rankNode(run, state))
         )
   return Effect.zipRight(
     run.publish({ _tag: "ExperimentStarted", id: start.id, baseline: start.baseline, parent: start.parent }),

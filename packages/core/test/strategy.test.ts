@@ -1,7 +1,7 @@
 // Search strategies on scripted landscapes: a tree where the best first step is a dead end and
 // the better branch starts from a node that is not the best.
 import { describe, expect, it } from "vitest"
-import { bestFirst, greedy, nodesOf, type SearchNode, type Strategy } from "../src/strategy/index.js"
+import { bestFirst, greedy, islandBests, islandOf, lineageOf, nodesOf, type SearchNode, type Strategy } from "../src/strategy/index.js"
 import { experimentRecord } from "../src/test/index.js"
 
 /**
@@ -73,5 +73,39 @@ describe("strategies on a tree landscape", () => {
       { commit: "r", parent: undefined, valBpb: 2.0, visits: 1 },
       { commit: "k2", parent: "r", valBpb: 1.9, visits: 2 }
     ])
+  })
+
+  it("reads the way to a node from the records: its path's experiments while each was the tip, other branches' keeps as not kept", () => {
+    const records = [
+      experimentRecord({ id: 1, description: "baseline", status: "keep", valBpb: 2.0, parent: "r", commit: "r" }),
+      experimentRecord({ id: 2, description: "a", status: "keep", valBpb: 1.9, parent: "r", commit: "a" }),
+      experimentRecord({ id: 3, description: "a.1", status: "discard", valBpb: 1.95, parent: "a", commit: "d3" }),
+      experimentRecord({ id: 4, description: "b", status: "keep", valBpb: 1.92, parent: "r", commit: "b" }),
+      experimentRecord({ id: 5, description: "b.1", status: "keep", valBpb: 1.91, parent: "b", commit: "b1" }),
+      experimentRecord({ id: 6, description: "b.2", status: "discard", valBpb: 1.95, parent: "b", commit: "d6" }),
+      experimentRecord({ id: 7, description: "b1.1", status: "discard", valBpb: 1.95, parent: "b1", commit: "d7" })
+    ]
+    const way = lineageOf(records, "b1")
+    expect(way.map((r) => [r.id, r.status])).toEqual([[1, "keep"], [2, "discard"], [4, "keep"], [5, "keep"], [7, "discard"]])
+    expect(way[1]!.decisionReason).toMatch(/another branch/)
+    // The way to the node a: b's line is another branch; experiments from r after a are dropped.
+    expect(lineageOf(records, "a").map((r) => [r.id, r.status])).toEqual([[1, "keep"], [2, "keep"], [3, "discard"]])
+    // On a greedy run (every experiment from the best) the way to the best is the whole history.
+    const greedyRun = records.slice(0, 3)
+    expect(lineageOf(greedyRun, "a")).toEqual(greedyRun)
+  })
+
+  it("islands take turns, each keeps its own best, and the worst adopts the run's best at each migration", () => {
+    expect([2, 3, 4, 5].map((id) => islandOf(id, 2))).toEqual([0, 1, 0, 1])
+    const records = [
+      experimentRecord({ id: 1, description: "baseline", status: "keep", valBpb: 2.0, parent: "r", commit: "r" }),
+      { ...experimentRecord({ id: 2, description: "a", status: "keep", valBpb: 1.9, parent: "r", commit: "a" }), advancesBest: true },
+      { ...experimentRecord({ id: 3, description: "b", status: "keep", valBpb: 1.95, parent: "r", commit: "b" }), advancesBest: false },
+      experimentRecord({ id: 4, description: "a.1", status: "discard", valBpb: 1.99, parent: "a", commit: "d4" })
+    ]
+    expect(islandBests(records.slice(0, 3), { islands: 2, migrateEvery: 3 }).map((r) => r?.commit)).toEqual(["a", "b"])
+    // The third change triggers a migration: island 1 (1.95, the worst) adopts a (1.90).
+    expect(islandBests(records, { islands: 2, migrateEvery: 3 }).map((r) => r?.commit)).toEqual(["a", "a"])
+    expect(islandBests(records.slice(0, 0), { islands: 2 })).toEqual([undefined, undefined])
   })
 })

@@ -40,6 +40,9 @@ const FALLBACK_IDENTITY = ["-c", "user.name=autoresearch", "-c", "user.email=aut
 
 export const runBranch = (tag: string) => `autoresearch/${tag}`
 
+/** Where the kept nodes of a branching run live, so a node off the run branch survives gc and resumes. */
+export const nodeRefs = (tag: string) => `refs/autoresearch/${tag}/`
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).trim()
 
 const make = (options: GitWorkspaceOptions) =>
@@ -70,6 +73,7 @@ const make = (options: GitWorkspaceOptions) =>
 
     // Filled by prepare(): the branch we own, and how to reach the repository's files.
     let branchRef: string | undefined
+    let runTag = ""
     let headFile = ""
     let prefix = ""
     let identity: ReadonlyArray<string> = []
@@ -186,6 +190,7 @@ const make = (options: GitWorkspaceOptions) =>
           }
         }
         branchRef = ref
+        runTag = tag
         return yield* head
       })
 
@@ -239,6 +244,14 @@ const make = (options: GitWorkspaceOptions) =>
         yield* run("reset", ["reset", "--hard", commit])
       })
 
+    const pin = (name: string, commit: string) =>
+      Effect.gen(function* () {
+        yield* ensureOnRunBranch
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) return yield* new WorkspaceError({ message: `not a node name: ${JSON.stringify(name)}` })
+        if (!/^[0-9a-f]{7,64}$/i.test(commit)) return yield* new WorkspaceError({ message: `not a commit: ${JSON.stringify(commit)}` })
+        yield* run("update-ref", ["update-ref", `${nodeRefs(runTag)}${name}`, commit])
+      })
+
     const diff = (from: string, to: string) => run("diff", ["diff", "--no-ext-diff", "--no-textconv", from, to, "--", ...editableList])
 
     return Workspace.of({
@@ -250,6 +263,7 @@ const make = (options: GitWorkspaceOptions) =>
       commit,
       reset,
       head,
+      pin,
       diff,
       diffStat: (from, to) => Effect.map(diff(from, to), diffStatOf)
     })

@@ -3,7 +3,9 @@
 import type { ExperimentRecord } from "@autoresearch/core"
 import type { ResultsSummary } from "../results/summary.js"
 import { formatBpb, formatDelta, formatLoad, formatThroughput, renderTotals } from "../results/table.js"
+import { branched } from "../results/tree.js"
 import { renderChartSvg } from "./chart.js"
+import { renderTreeSvg } from "./tree-chart.js"
 import type { ParallelSummary } from "../results/parallel.js"
 import { renderParallelHtml } from "./parallel-html.js"
 import { renderThroughputSvg } from "./throughput-chart.js"
@@ -65,6 +67,7 @@ tr.discard { color: #666; } tr.crash td:nth-child(8), tr.invalid td:nth-child(8)
 <div class="chart">${renderChartSvg(records)}</div>
 <h2>Throughput per run</h2>
 <div class="chart">${renderThroughputSvg(records)}</div>
+${branched(records) ? `<h2>Search tree</h2>\n<div class="chart tree">${renderTreeSvg(summary.tree)}</div>` : ""}
 ${options.parallel !== undefined ? renderParallelHtml(options.parallel, records, options.generatedAt ?? new Date()) : ""}
 <h2>Experiments</h2>
 <table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>FLOP/s</th><th>load</th><th>status</th><th>description</th></tr></thead>

@@ -7,6 +7,8 @@ import { summarize } from "../results/summary.js"
 import { renderChartSvg } from "./chart.js"
 import { renderHtmlReport } from "./html.js"
 import { renderPng } from "./png.js"
+import { branched, searchTree } from "../results/tree.js"
+import { renderTreeSvg } from "./tree-chart.js"
 import type { ParallelSummary } from "../results/parallel.js"
 import { renderTimelineSvg } from "./timeline.js"
 
@@ -16,6 +18,15 @@ const writeTimeline = async (outDir: string, parallel: ParallelSummary, records:
   const picture = renderTimelineSvg(parallel, records, { width: chartSize.width })
   writeFileSync(svg, picture)
   const rendered = png ? await renderPng(picture, join(outDir, "timeline.png"), chartSize.width) : undefined
+  return { svg, png: rendered?.written === true ? rendered.path : null }
+}
+
+/** tree.svg (and .png) of a run whose strategy branches: the kept nodes and where each came from. */
+const writeTree = async (outDir: string, records: ReadonlyArray<ExperimentRecord>, png: boolean) => {
+  const svg = join(outDir, "tree.svg")
+  const picture = renderTreeSvg(searchTree(records), chartSize)
+  writeFileSync(svg, picture)
+  const rendered = png ? await renderPng(picture, join(outDir, "tree.png"), chartSize.width) : undefined
   return { svg, png: rendered?.written === true ? rendered.path : null }
 }
 
@@ -29,6 +40,8 @@ export interface ReportFiles {
   readonly points: number
   /** A parallel run's timeline (one lane per worker), when the run has a job log. */
   readonly timeline: { readonly svg: string; readonly png: string | null } | null
+  /** The search tree (kept nodes, parent → child) of a run whose strategy branches. */
+  readonly tree: { readonly svg: string; readonly png: string | null } | null
 }
 
 export const chartSize = { width: 1200, height: 600 } as const
@@ -63,12 +76,14 @@ export const writeReport = async (options: {
     }))
   const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(chart, png, chartSize.width)
   const timeline = options.parallel !== undefined ? await writeTimeline(options.outDir, options.parallel, options.records, options.png !== false) : null
+  const tree = branched(options.records) ? await writeTree(options.outDir, options.records, options.png !== false) : null
   return {
     timeline,
     svg,
     png: rendered.written ? png : null,
     pngSkipped: rendered.written ? null : rendered.reason,
     html,
-    points: (chart.match(/class="point /g) ?? []).length
+    points: (chart.match(/class="point /g) ?? []).length,
+    tree
   }
 }

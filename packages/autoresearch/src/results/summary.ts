@@ -1,6 +1,7 @@
 // The numbers behind `autoresearch results`: per-experiment rows with deltas, and the
 // run's totals (keep rate, best, crashes). Pure: records in, plain data out (the --json shape).
-import { costTotal, type ExperimentRecord, primaryRun, type Status, throughputOf, tokensPerSecondOf } from "@autoresearch/core"
+import { costTotal, type ExperimentRecord, isNewBest, primaryRun, type Status, throughputOf, tokensPerSecondOf } from "@autoresearch/core"
+import { searchTree, type TreeNode } from "./tree.js"
 
 /** One experiment as `autoresearch results` shows it (and `--json` prints it). */
 export interface ResultRow {
@@ -61,6 +62,8 @@ export interface ResultsSummary {
   /** The noise floor measured by repeating the baseline, when it was. */
   readonly noise: { readonly samples: ReadonlyArray<number>; readonly std: number } | null
   readonly rows: ReadonlyArray<ResultRow>
+  /** The kept nodes and the node each branched from (one line unless the strategy branches). */
+  readonly tree: ReadonlyArray<TreeNode>
 }
 
 const shortCommit = (commit: string) => commit.slice(0, 7)
@@ -93,7 +96,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
   const rows = records.map((record): ResultRow => {
     const valBpb = measured(record)
     const deltaVsBest = valBpb !== null && best !== null ? valBpb - best : null
-    if (valBpb !== null && (record.status === "keep" || (record.baseline && best === null))) {
+    if (valBpb !== null && (isNewBest(record) || (record.baseline && best === null))) {
       best = valBpb
       bestRecord = record
     }
@@ -143,6 +146,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
     costUsd: cost.knownUsd,
     unknownCosts: cost.unknown,
     noise: records.find((record) => record.baseline && record.noise !== undefined)?.noise ?? null,
-    rows
+    rows,
+    tree: searchTree(records)
   }
 }

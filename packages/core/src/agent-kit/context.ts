@@ -71,6 +71,12 @@ export const renderContext = (ctx: ProposalContext, options: ContextOptions = {}
     `# The canvas: the only editable file(s): ${editable}\n${ctx.files.map(renderFile).join("\n\n")}`
   ].join("\n\n")
   const sections = [`# History\n${renderHistory(ctx.history, options)}`]
+  if (ctx.branch !== undefined && !ctx.branch.best) {
+    sections.push(
+      `# Branch\nThis experiment starts from experiment ${ctx.branch.id} (val_bpb ${ctx.branch.valBpb.toFixed(6)}), a kept node of the search tree that is not the run's best: ` +
+        "the canvas above is that node's, the history is the way to it, and your change is judged against it."
+    )
+  }
   if (ctx.notes !== undefined && ctx.notes.trim() !== "") sections.push(`# Your research notes (from earlier experiments; add to them ${options.noteHow ?? "with `note`"})\n${ctx.notes.trimEnd()}`)
   const stuck = withoutKeep(ctx.history)
   if (stuck >= (options.plateauAfter ?? 5)) {

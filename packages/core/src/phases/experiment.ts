@@ -2,13 +2,18 @@
 import { Data, Effect } from "effect"
 import type { CostUsd } from "../cost.js"
 import type { Decision, ExperimentRecord, Proposal, RunReport, RunSample } from "../domain.js"
+import type { BranchPoint } from "./branch.js"
 import { killed, type LoopRun } from "./run-context.js"
 
 export interface Experiment {
   readonly id: number
   readonly baseline: boolean
-  /** The best commit it starts from. */
+  /** The commit it starts from: the best, or the node of `branch`. */
   readonly parent: string
+  /** Set by a branching strategy: the kept node it starts from. */
+  readonly branch?: BranchPoint
+  /** A keep of a branched experiment: whether it also beat the run's best. */
+  readonly advancesBest?: boolean
   readonly startedAt: Date
   readonly agentMs: number
   readonly trainMs: number
@@ -40,10 +45,11 @@ export type Outcome =
 /** A phase ends the experiment early (an agent error, edits that never applied, a kill). */
 export class ExperimentEnded extends Data.TaggedError("ExperimentEnded")<{ readonly outcome: Outcome }> {}
 
-export const startExperiment = (id: number, parent: string, baseline: boolean): Experiment => ({
+export const startExperiment = (id: number, parent: string, baseline: boolean, branch?: BranchPoint): Experiment => ({
   id,
   baseline,
   parent,
+  ...(branch !== undefined ? { branch } : {}),
   startedAt: new Date(),
   agentMs: 0,
   trainMs: 0,
@@ -87,6 +93,7 @@ export const toRecord = (run: LoopRun, experiment: Experiment, fields: Fields): 
     confirmation: experiment.confirmation,
     evidence: experiment.evidence,
     runs: experiment.runs.length > 0 ? experiment.runs : undefined,
+    ...(experiment.advancesBest !== undefined ? { advancesBest: experiment.advancesBest } : {}),
     ...fields
   }
 }

@@ -10,6 +10,7 @@ import { Agent } from "../services/agent.js"
 import { Store } from "../services/store.js"
 import { Trainer } from "../services/trainer.js"
 import { Workspace } from "../services/workspace.js"
+import { pinNodes } from "./branch.js"
 import { notice, type LoopRun } from "./run-context.js"
 import { bestCommit, initialState, type LoopState } from "./state.js"
 
@@ -57,6 +58,7 @@ export const openRun = (
       }
       yield* workspace.reset(bestCommit(state))
     }
+    yield* pinNodes(run, state.records)
     yield* run.publish({ _tag: "LoopStarted", tag: config.tag, resumedAfter: state.resumedAfter, bestCommit: bestCommit(state), bestBpb: state.best?.metrics?.valBpb })
     return { run, state }
   })

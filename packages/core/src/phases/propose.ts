@@ -24,7 +24,7 @@ export const proposalContext = (run: LoopRun, state: LoopState, experiment: Expe
   return {
     program: run.program,
     files,
-    history: state.records,
+    history: experiment.branch?.history ?? state.records,
     lastFailure:
       last !== undefined && (last.status === "crash" || last.status === "invalid")
         ? { description: last.description, message: last.crash?.message ?? last.decisionReason, logTail: last.crash?.logTail ?? "" }
@@ -35,6 +35,9 @@ export const proposalContext = (run: LoopRun, state: LoopState, experiment: Expe
       costUsd: config.maxCostUsd === undefined ? undefined : config.maxCostUsd - totalCost(state)
     },
     experimentId: experiment.id,
+    ...(experiment.branch !== undefined
+      ? { branch: { id: experiment.branch.node.id, commit: experiment.branch.node.commit, valBpb: experiment.branch.node.metrics!.valBpb, best: experiment.branch.best } }
+      : {}),
     notes: readNotes(join(run.runDir, "notes.md")),
     notesFile: join(run.runDir, "notes.md"),
     transcriptDir: join(run.runDir, "transcripts"),

@@ -1,10 +1,11 @@
-// Record: append the experiment to the store, THEN reset to the best commit unless it was
-// kept, then tell the listeners. Recording first means a kill in between leaves the result on
+// Record: append the experiment to the store (and pin a kept node), THEN reset to the best
+// commit unless it became the best, then tell the listeners. Recording first means a kill in between leaves the result on
 // disk, and the resume redoes the reset.
 import { Effect } from "effect"
 import type { ExperimentRecord } from "../domain.js"
 import { diffStatOf } from "../diff-stat.js"
 import type { StoreError, WorkspaceError } from "../errors.js"
+import { pinNode } from "./branch.js"
 import { type Experiment, toRecord } from "./experiment.js"
 import type { LoopRun } from "./run-context.js"
 import { bestCommit, withRecord, type LoopState } from "./state.js"
@@ -27,8 +28,10 @@ export const finishedRecord = (run: LoopRun, experiment: Experiment): Effect.Eff
 export const record = (run: LoopRun, state: LoopState, entry: ExperimentRecord, retryable: boolean): Effect.Effect<LoopState, StoreError | WorkspaceError> =>
   Effect.gen(function* () {
     yield* run.store.append(entry)
+    yield* pinNode(run, entry)
     const next = withRecord(state, entry, retryable)
-    if (entry.status !== "keep" && entry.commit !== bestCommit(next)) yield* run.workspace.reset(bestCommit(next))
+    // A discard, or a node off the best (best-first), goes back to the best.
+    if (entry.commit !== bestCommit(next)) yield* run.workspace.reset(bestCommit(next))
     yield* run.publish({ _tag: "ExperimentFinished", record: entry })
     return next
   })

@@ -3,6 +3,7 @@
 import { costTotal } from "../cost.js"
 import type { ExperimentRecord, Summary } from "../domain.js"
 import { keepThreshold } from "../policy.js"
+import { isNewBest } from "../strategy/index.js"
 import type { LoopConfig } from "../config.js"
 
 export interface LoopState {
@@ -25,8 +26,8 @@ export interface LoopState {
   readonly retryableInARow: number
 }
 
-/** The best kept experiment: the last `keep` (each keep beat the one before it). */
-export const bestOf = (records: ReadonlyArray<ExperimentRecord>) => records.findLast((r) => r.status === "keep" && r.metrics !== undefined)
+/** The best kept experiment: the last keep that advanced the best (each beat the one before it). */
+export const bestOf = (records: ReadonlyArray<ExperimentRecord>) => records.findLast((r) => isNewBest(r) && r.metrics !== undefined)
 
 export const initialState = (records: ReadonlyArray<ExperimentRecord>, head: string, sessionStart = Date.now()): LoopState => ({
   records,
@@ -65,7 +66,7 @@ export const withRecord = (state: LoopState, record: ExperimentRecord, retryable
   return {
     ...state,
     records: [...state.records, record],
-    best: record.status === "keep" ? record : state.best,
+    best: isNewBest(record) ? record : state.best,
     failuresInARow: retryable ? state.failuresInARow : failed ? state.failuresInARow + 1 : 0,
     retryableInARow: retryable ? state.retryableInARow + 1 : 0
   }

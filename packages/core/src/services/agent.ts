@@ -12,7 +12,7 @@ export interface CanvasFile {
 export interface ProposalContext {
   /** The human's research direction (program.md). */
   readonly program: string
-  /** The editable files (the canvas), as they are at the best commit. */
+  /** The editable files (the canvas), as they are at the commit the experiment starts from. */
   readonly files: ReadonlyArray<CanvasFile>
   /** Every experiment of this run so far, oldest first. */
   readonly history: ReadonlyArray<ExperimentRecord>
@@ -31,6 +31,11 @@ export interface ProposalContext {
   }
   /** The experiment number this proposal is for (1-based; the baseline is 1). */
   readonly experimentId: number
+  /**
+   * Set by a branching strategy (best-first): the kept experiment this one starts from. `files`
+   * are its canvas and `history` the way to it; `best` says whether it is the run's best.
+   */
+  readonly branch?: { readonly id: number; readonly commit: string; readonly valBpb: number; readonly best: boolean }
   /** The run's research notes so far (see agent-kit/notes.ts), and the file the `note` tool appends to. */
   readonly notes?: string
   readonly notesFile?: string

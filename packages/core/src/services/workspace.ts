@@ -21,6 +21,11 @@ export interface WorkspaceService {
   /** `git reset --hard` to a commit of the run branch. */
   readonly reset: (commit: string) => Effect.Effect<void, WorkspaceError>
   readonly head: Effect.Effect<string, WorkspaceError>
+  /**
+   * Keeps a commit reachable as ref `refs/autoresearch/<tag>/<name>`: a node of the search tree
+   * that is not on the run branch (best-first). Optional: a workspace without it cannot branch.
+   */
+  readonly pin?: (name: string, commit: string) => Effect.Effect<void, WorkspaceError>
   readonly diffStat: (from: string, to: string) => Effect.Effect<DiffStat, WorkspaceError>
   readonly diff: (from: string, to: string) => Effect.Effect<string, WorkspaceError>
 }

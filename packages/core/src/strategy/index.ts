@@ -1,1 +1,2 @@
-export { bestFirst, type BestFirstOptions, greedy, nodesOf, type SearchNode, type Strategy } from "./strategy.js"
+export { bestFirst, type BestFirstOptions, greedy, isNewBest, lineageOf, nodesOf, type SearchNode, type Strategy, strategyNamed } from "./strategy.js"
+export { islandBase, islandBests, islandOf, type IslandOptions } from "./islands.js"

@@ -34,6 +34,9 @@ export const nodesOf = (records: ReadonlyArray<ExperimentRecord>): ReadonlyArray
   )
 }
 
+/** Whether a record became the run's best: a keep that beat the best before it, not only its own node. */
+export const isNewBest = (record: ExperimentRecord) => record.status === "keep" && record.advancesBest !== false
+
 const best = (nodes: ReadonlyArray<SearchNode>) => nodes.reduce<SearchNode | undefined>((a, n) => (a === undefined || n.valBpb < a.valBpb ? n : a), undefined)
 
 /** The reference: always the best node. */
@@ -67,4 +70,31 @@ export const bestFirst = (options: BestFirstOptions = {}): Strategy => {
       return top.reduce((a, n) => (score(n) > score(a) ? n : a)).commit
     }
   }
+}
+
+/** The strategy of a configuration's `strategy` name. */
+export const strategyNamed = (name: "greedy" | "best-first"): Strategy => (name === "greedy" ? greedy : bestFirst())
+
+/**
+ * The history as a greedy run would have seen it on the way to `commit`: the experiments made
+ * from each node of its path while that node was the tip, then every experiment made from the
+ * node itself. A keep off the path (another branch) shows as not kept here, so a reader that
+ * replays the keeps (the search agent, the history table) arrives at the node's canvas.
+ */
+export const lineageOf = (records: ReadonlyArray<ExperimentRecord>, commit: string): ReadonlyArray<ExperimentRecord> => {
+  const keptAt = new Map<string, ExperimentRecord>()
+  for (const record of records) if (record.status === "keep" && !keptAt.has(record.commit)) keptAt.set(record.commit, record)
+  // The path root → commit, as the id of the record that kept each node.
+  const path: Array<ExperimentRecord> = []
+  for (let node = keptAt.get(commit); node !== undefined && !path.includes(node); node = node.baseline ? undefined : keptAt.get(node.parent)) path.unshift(node)
+  const tipUntil = new Map<string, number>(path.map((node, i) => [node.commit, path[i + 1]?.id ?? Infinity]))
+  const onPath = new Set(path.map((node) => node.id))
+  return records.flatMap((record) => {
+    if (record.baseline) return record.status === "keep" && !onPath.has(record.id) ? [] : [record]
+    const until = tipUntil.get(record.parent)
+    if (until === undefined || record.id > until) return []
+    return record.status === "keep" && !onPath.has(record.id)
+      ? [{ ...record, status: "discard" as const, decisionReason: `kept on another branch of the tree: ${record.decisionReason}` }]
+      : [record]
+  })
 }

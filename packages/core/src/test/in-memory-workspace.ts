@@ -30,6 +30,8 @@ export interface InMemoryWorkspaceDouble {
   /** Every commit, oldest first, with its message and files. */
   readonly commits: ReadonlyArray<{ readonly hash: string; readonly message: string; readonly files: Readonly<Record<string, string>> }>
   readonly head: () => string
+  /** The refs pinned by `pin` (name → commit). */
+  readonly refs: ReadonlyMap<string, string>
 }
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1
@@ -74,6 +76,7 @@ export const InMemoryWorkspace = {
       return hash
     }
     let headHash = snapshot("initial")
+    const refs = new Map<string, string>()
     const at = (hash: string) => commits.find((c) => c.hash === hash)
     const missing = (hash: string) => new WorkspaceError({ message: `InMemoryWorkspace (test double): no commit ${hash}` })
 
@@ -124,10 +127,11 @@ export const InMemoryWorkspace = {
             return Effect.void
           }),
         head: Effect.sync(() => headHash),
+        pin: (name, hash) => (at(hash) === undefined ? Effect.fail(missing(hash)) : Effect.sync(() => void refs.set(name, hash))),
         diff,
         diffStat: (from, to) => Effect.map(diff(from, to), diffStatOf)
       })
     )
-    return { layer, dir, files: () => ({ ...tree }), commits, head: () => headHash }
+    return { layer, dir, files: () => ({ ...tree }), commits, head: () => headHash, refs }
   }
 }

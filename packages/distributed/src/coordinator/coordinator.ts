@@ -8,7 +8,7 @@
 import { join } from "node:path"
 import { mkdirSync, writeFileSync } from "node:fs"
 import {
-  Agent, costTotal, decide, diffStatOf, type ExperimentRecord, nonBlankLines, type ProposalContext, type ResearchEvent, type RunReport, Store,
+  Agent, costTotal, decide, diffStatOf, type ExperimentRecord, islandBase, isNewBest, lineageOf, nonBlankLines, type ProposalContext, type ResearchEvent, type RunReport, Store,
   Proposal, summarizeRun, type Summary, Workspace
 } from "@autoresearch/core"
 import { applyEditsInMemory, normaliseRelative } from "@autoresearch/git"
@@ -43,6 +43,8 @@ export interface ParallelResearchOptions {
   readonly onEvent?: (event: ResearchEvent) => void
   /** How often results are looked for (default 0.5 s). */
   readonly pollSeconds?: number
+  /** `islands`: one greedy line per job in flight, each from its own best (core's strategy/islands). Default greedy. */
+  readonly strategy?: "greedy" | "islands"
 }
 
 const crashOf = (report: RunReport) => (report._tag === "Crash" ? { reason: report.reason, message: report.message, logTail: report.logTail } : undefined)
@@ -86,7 +88,10 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     const programText = yield* workspace.read(options.programFile ?? "program.md").pipe(Effect.orElseSucceed(() => ""))
     const resumedAfter = records.length
 
-    let best = records.findLast((r) => r.status === "keep" && r.metrics !== undefined)
+    let best = records.findLast((r) => isNewBest(r) && r.metrics !== undefined)
+    // The strategy's hook: the kept experiment a new experiment `id` builds on and is judged against.
+    const islands = options.strategy === "islands" ? { islands: options.parallel } : undefined
+    const baseOf = (id: number): ExperimentRecord => (islands !== undefined ? islandBase(records, id, islands) ?? best! : best!)
     const bestCommit = () => best?.commit ?? head
     if (records.length > 0) yield* workspace.reset(bestCommit())
     yield* publish({ _tag: "LoopStarted", tag: options.tag, resumedAfter, bestCommit: bestCommit(), bestBpb: best?.metrics?.valBpb })
@@ -141,7 +146,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
       Effect.gen(function* () {
         yield* store.append(record)
         records.push(record)
-        if (record.status === "keep") {
+        if (isNewBest(record)) {
           const previous = best?.commit
           best = record
           if (Option.isSome(bestCommitCas)) {
@@ -174,7 +179,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
             return job
           }
           const id = ++lastId
-          const parent = bestCommit()
+          const parent = baseOf(id).commit
           const startedAt = new Date().toISOString()
           yield* publish({ _tag: "ExperimentStarted", id, baseline: false, parent })
           const files = yield* canvasAt(parent)
@@ -183,7 +188,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
             // The experiments still training, so the agent does not propose them again.
             program: running.length === 0 ? programText : `${programText}\n\n## Experiments training right now (do not propose these again)\n${running.join("\n")}\n`,
             files,
-            history: [...records],
+            history: islands !== undefined ? lineageOf(records, parent) : [...records],
             remaining: {
               ...(options.maxExperiments !== undefined ? { experiments: options.maxExperiments - (records.length - resumedAfter) - inFlight.length } : {}),
               ...(options.maxDurationSeconds !== undefined ? { seconds: options.maxDurationSeconds - (Date.now() - started) / 1000 } : {}),
@@ -241,7 +246,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
             canvasLines: files.reduce((n, f) => n + nonBlankLines(f.content), 0)
           })
         }
-        const current = best!
+        const current = baseOf(job.experiment)
         let decision = decide({
           report, best: { valBpb: current.metrics!.valBpb, canvasLines: current.canvasLines }, canvasLines: proposal.canvasLines, minDelta: options.minDelta ?? 0
         })
@@ -258,8 +263,16 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
           }
           decision = { status: "discard", reason: `conflict: it beat the best but was built on ${proposal.parent.slice(0, 7)}, and its edits do not apply to the current best ${current.commit.slice(0, 7)} (${applied})` }
         }
+        // An island's keep becomes the run's best only if it also beats the best by the same rule.
+        const advancesBest =
+          islands === undefined || decision.status !== "keep"
+            ? undefined
+            : current.commit === best!.commit ||
+              decide({ report, best: { valBpb: best!.metrics!.valBpb, canvasLines: best!.canvasLines }, canvasLines: proposal.canvasLines, minDelta: options.minDelta ?? 0 }).status === "keep"
+        if (advancesBest === false) decision = { ...decision, reason: `${decision.reason}; the new best of its island, not the run's best` }
         const diff = yield* diffBetween(options.dir, proposal.parent, job.commit, options.editable)
         return yield* record({
+          ...(advancesBest !== undefined ? { advancesBest } : {}),
           ...baseRecord(job.experiment, proposal.proposedAt), baseline: false, description: proposal.description, status: decision.status,
           decisionReason: proposal.rebasedFrom !== undefined ? `${decision.reason} (re-applied from ${proposal.rebasedFrom.slice(0, 7)})` : decision.reason,
           parent: proposal.parent, commit: job.commit, durations: { agentMs: proposal.agentMs, trainMs, totalMs: Date.now() - Date.parse(proposal.proposedAt) },

@@ -59,6 +59,7 @@ export const reportCommand: Command = {
     if (files.png !== null) line(io.stdout, `chart:  ${show(files.png)}`)
     else if (values["svg-only"] !== true) line(io.stderr, `note: ${files.pngSkipped}`)
     if (files.timeline !== null) line(io.stdout, `timeline: ${show(files.timeline.png ?? files.timeline.svg)}`)
+    if (files.tree !== null) line(io.stdout, `tree:   ${show(files.tree.png ?? files.tree.svg)}`)
     line(io.stdout, `report: ${show(files.html)}`)
     return ExitCode.ok
   }

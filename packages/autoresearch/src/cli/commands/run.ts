@@ -6,6 +6,7 @@ import { renderTotals, streamHeader, streamRow } from "../../results/table.js"
 import { resolveResearch, runResearch, type ResearchOptions } from "../../run-research.js"
 import { parallelOptions } from "./run-parallel-options.js"
 import { runParallelResearch } from "../../run-parallel.js"
+import { UserError } from "../../user-error.js"
 import { checkProfile, requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { workspaceDir } from "../common-options.js"
@@ -13,6 +14,8 @@ import { onInterrupt } from "../interrupt.js"
 import { statusLine } from "../status-line.js"
 import { trainingLine } from "../training-line.js"
 import { choiceOption, numberOption, stringOption } from "../values.js"
+
+const strategies = ["greedy", "best-first", "islands"] as const
 
 export const runCommand: Command = {
   name: "run",
@@ -33,6 +36,7 @@ export const runCommand: Command = {
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
     seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
     patience: { type: "string", placeholder: "n", description: "stop after n experiments in a row without a keep" },
+    strategy: { type: "string", placeholder: strategies.join("|"), description: "where each experiment starts: greedy from the best (default), best-first from one of the top kept nodes, islands from its island's best (one island per --parallel job)" },
     confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best, same seed) a gain within a few σ needs before it is kept (default 3; 0: one run decides)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     dashboard: { type: "boolean", description: "also serve the live dashboard (see `autoresearch dashboard`)" },
@@ -64,11 +68,15 @@ export const runCommand: Command = {
       ...defined("budgetSeconds", numberOption(values, "budget", cmd, { positive: true })),
       ...defined("minDelta", numberOption(values, "min-delta", cmd, { min: 0 })),
       ...defined("noiseRepeats", numberOption(values, "noise-repeats", cmd, { integer: true, min: 0 })),
+      ...defined("strategy", choiceOption(values, "strategy", strategies, cmd)),
       ...defined("maxConfirmations", numberOption(values, "confirmations", cmd, { integer: true, min: 0 })),
       ...defined("maxWithoutImprovement", numberOption(values, "patience", cmd, { integer: true, positive: true })),
       ...defined("seed", numberOption(values, "seed", cmd, { integer: true }))
     }
     const parallel = parallelOptions(values, io.env)
+    if (parallel !== undefined && options.strategy === "best-first") {
+      throw new UserError("--strategy best-first runs one experiment at a time: drop --parallel", "see `autoresearch run --help`", ExitCode.usage)
+    }
     const port = numberOption(values, "port", cmd, { integer: true, min: 0 }) ?? 8321
     const profileAsked = choiceOption(values, "profile", ["cpu", "reference"], cmd)
     const workspace = requireWorkspace(options.dir!)
