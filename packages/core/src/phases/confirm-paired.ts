@@ -54,7 +54,7 @@ export const confirmPaired =
         current = yield* unlessKilled(run, yield* train(pair, current, `-confirm${k}`))
         const again = valueOf(current.report)
         yield* run.workspace.reset(best.commit)
-        current = yield* unlessKilled(run, yield* train(pair, current, `-best${k}`))
+        current = yield* unlessKilled(run, yield* train(pair, current, `-best${k}`, best.commit))
         const bestAgain = valueOf(current.report)
         yield* run.workspace.reset(experiment.commit)
         if (again === undefined || bestAgain === undefined) {
