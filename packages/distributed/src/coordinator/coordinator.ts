@@ -237,10 +237,16 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
         : Phases.stopReason(state, config, signals())
 
     let reason: string | undefined
+    // A retryable agent error delays the next proposal once (not every slot's): the wait that
+    // matches the errors in a row so far.
+    let waitedAfter = 0
     const loop = Effect.gen(function* () {
       for (;;) {
         while (reason === undefined && flights.size < options.parallel) {
-          yield* Phases.backOff(run, state)
+          if (state.retryableInARow !== waitedAfter) {
+            waitedAfter = state.retryableInARow
+            yield* Phases.backOff(run, state)
+          }
           reason = whyStop()
           if (reason !== undefined) break
           if (state.best === undefined) {
