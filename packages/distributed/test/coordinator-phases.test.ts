@@ -4,6 +4,7 @@
 // The agent and the trainer are TEST DOUBLES (a script, and a val_bpb computed from the canvas).
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
+import { SearchAgent } from "@autoresearch/agent-search"
 import { Agent, AgentError, type ProposalContext, ResultsStore, Trainer } from "@autoresearch/core"
 import { GitWorkspace } from "@autoresearch/git"
 import { Effect, Layer } from "effect"
@@ -106,5 +107,49 @@ describe("the parallel coordinator runs the loop's phases", () => {
     expect(agent.contexts.some((ctx) => (ctx.inFlight?.length ?? 0) > 0)).toBe(true)
     // Each record names the worker that trained it.
     for (const r of records.filter((r) => r.status !== "agent_error")) expect(r.worker).toMatch(/^local-[12]$/)
+  }, 120_000)
+
+  it("fills the free workers with several ideas from one call of an agent that proposes many (the search agent)", async () => {
+    const dir = makeResearchWorkspace("const MATRIX_LR = 0.04\nconst DEPTH = 4\nconst WARMDOWN_RATIO = 0.5\n")
+    const tag = "many"
+    const asked: Array<{ count: number; inFlight: number }> = []
+    // The real search agent, watched: how many ideas each call was asked for.
+    const agent = Layer.effect(
+      Agent,
+      Effect.map(SearchAgent.make({ seed: 1 }), (search) => ({
+        ...search,
+        proposeMany: (ctx: ProposalContext, count: number) => {
+          asked.push({ count, inFlight: ctx.inFlight?.length ?? 0 })
+          return search.proposeMany!(ctx, count)
+        }
+      }))
+    )
+    let running = 0
+    let most = 0
+    /** TEST DOUBLE: every run takes 1.5 s and scores 1 − DEPTH / 1000. */
+    const trainer = Layer.succeed(Trainer, {
+      name: "depth-scored (test double)",
+      run: (spec) =>
+        Effect.gen(function* () {
+          most = Math.max(most, ++running)
+          yield* Effect.sleep("1500 millis").pipe(Effect.ensuring(Effect.sync(() => running--)))
+          const depth = Number(/const DEPTH = (\d+)/.exec(readFileSync(join(spec.dir, "train.ts"), "utf8"))![1])
+          return { _tag: "Success", metrics: { valBpb: 1 - depth / 1000, trainingSeconds: 1, totalSeconds: 1, peakMemoryMb: 1, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 1, numParamsM: 0, depth } } as const
+        })
+    })
+    await Effect.runPromise(
+      runLocalParallelResearch({ dir, tag, budgetSeconds: 1, parallel: 3, editable: ["train.ts"], maxExperiments: 7, pollSeconds: 0.02, noiseRepeats: 0 }).pipe(
+        Effect.provide(Layer.mergeAll(agent, trainer, ResultsStore.layer({ dir: join(dir, "runs", tag) }), GitWorkspace.layer({ dir, editable: ["train.ts"] })))
+      )
+    )
+    const records = readRecords(dir, tag)
+    expect(records).toHaveLength(7)
+    // After the baseline, one call filled all three workers.
+    expect(asked[0]).toEqual({ count: 3, inFlight: 0 })
+    expect(asked.length).toBeLessThan(records.length - 1)
+    expect(most).toBe(3)
+    // No idea was trained twice.
+    const ideas = records.filter((r) => !r.baseline).map((r) => r.description)
+    expect(new Set(ideas).size).toBe(ideas.length)
   }, 120_000)
 })

@@ -7,14 +7,14 @@ import { join } from "node:path"
 
 const git = (cwd: string, ...args: Array<string>) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim()
 
-export const makeResearchWorkspace = () => {
+export const makeResearchWorkspace = (canvas = "const a = 0\nconst b = 0\nconst c = 0\nconst d = 0\n") => {
   const dir = mkdtempSync(join(tmpdir(), "ar-coordinator-"))
   git(dir, "init", "--quiet", "-b", "main")
   git(dir, "config", "user.email", "test@autoresearch.local")
   git(dir, "config", "user.name", "test")
   mkdirSync(join(dir, ".autoresearch"))
   writeFileSync(join(dir, ".autoresearch", "profile.json"), JSON.stringify({ profile: "cpu", source: { kind: "embedded" } }))
-  writeFileSync(join(dir, "train.ts"), "const a = 0\nconst b = 0\nconst c = 0\nconst d = 0\n")
+  writeFileSync(join(dir, "train.ts"), canvas)
   writeFileSync(join(dir, "program.md"), "make it better\n")
   writeFileSync(join(dir, ".gitignore"), "runs/\n")
   git(dir, "add", "-A")
