@@ -72,7 +72,8 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
       inFlight: () => [...flights.values()].flatMap((f) => (f.experiment.proposal !== undefined ? [{ id: f.id, description: f.experiment.proposal.description }] : [])),
       freeSlots: () => Math.max(1, Math.min(options.parallel - flights.size + 1, config.maxExperiments === undefined ? Infinity : config.maxExperiments - state.records.length - flights.size + 1))
     })
-    const run: Phases.LoopRun = { ...main, agent: pool.agent }
+    // The baseline's noise repeats train side by side on the free workers.
+    const run: Phases.LoopRun = { ...main, agent: pool.agent, concurrency: options.parallel }
     const runOf = (flight: Flight): Phases.LoopRun => ({ ...run, workspace: flight.tree })
     const recording = yield* Effect.makeSemaphore(1)
 

@@ -124,7 +124,7 @@ export const runCommand: Command = {
     try {
       const summary =
         parallel !== undefined
-          ? await runParallelResearch({ ...options, ...parallel, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal })
+          ? await runParallelResearch({ ...options, ...parallel, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal, killSignal: interrupts.interrupt.killSignal })
           : await runResearch({ ...options, tag: resolved.tag, onEvent, signal: interrupts.interrupt.signal, killSignal: interrupts.interrupt.killSignal })
       err.done()
       if (values.json === true) line(io.stdout, JSON.stringify(summary))
