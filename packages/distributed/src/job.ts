@@ -49,8 +49,8 @@ export const TrainJob = Schema.Struct({
   /** The wall-clock deadline of the run on the worker (the loop's runDeadlineSeconds). */
   deadlineSeconds: Schema.optional(Schema.Number),
   /**
-   * What the coordinator needs to record the experiment when the result comes (kept with the
-   * job so a restarted coordinator has it too). Workers ignore it.
+   * The experiment's proposal, as the coordinator needs it to resume the experiment after a
+   * restart (kept with every job of the experiment; absent for the baseline). Workers ignore it.
    */
   proposal: Schema.optional(
     Schema.Struct({
@@ -58,7 +58,6 @@ export const TrainJob = Schema.Struct({
       /** The best commit the experiment was built on. */
       parent: Schema.String,
       edits: Schema.Array(FileEdit),
-      canvasLines: Schema.optional(Schema.Number),
       costUsd: Schema.Number,
       agentMs: Schema.Number,
       proposedAt: Schema.String,
