@@ -66,7 +66,16 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     const opened = yield* Phases.openRun({ ...options, runTimeoutSeconds: queuedRunTimeout(deadline) }).pipe(Effect.provideService(Trainer, jobs.trainer))
     const { config } = opened.run
     let state = opened.state
-    const main = opened.run
+    // The work tree stays at the best commit: a record of a discard need not reset it again.
+    let workTreeAt = Phases.bestCommit(state)
+    const main: Phases.LoopRun = {
+      ...opened.run,
+      workspace: {
+        ...opened.run.workspace,
+        reset: (commit) =>
+          commit === workTreeAt ? Effect.void : Effect.tap(opened.run.workspace.reset(commit), () => Effect.sync(() => (workTreeAt = commit)))
+      }
+    }
     const bestCas = yield* Effect.serviceOption(BestCommit)
     const pool = yield* candidatePool(yield* Agent, {
       inFlight: () => [...flights.values()].flatMap((f) => (f.experiment.proposal !== undefined ? [{ id: f.id, description: f.experiment.proposal.description }] : [])),
@@ -270,7 +279,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     })
     /** However the run ends, the work tree is left at the best commit. */
     const settleWorkTree = Effect.suspend(() =>
-      Effect.flatMap(main.workspace.head, (head) => (head !== Phases.bestCommit(state) ? main.workspace.reset(Phases.bestCommit(state)) : Effect.void))
+      Effect.flatMap(opened.run.workspace.head, (head) => (head !== Phases.bestCommit(state) ? opened.run.workspace.reset(Phases.bestCommit(state)) : Effect.void))
     )
     const stop = yield* loop.pipe(Effect.ensuring(Effect.ignore(settleWorkTree)))
     const summary: Summary = summarizeRun(options.tag, state.records, Phases.bestCommit(state), Phases.killed(run) ? "killed by a second interrupt: the experiments in flight were dropped unrecorded" : stop)

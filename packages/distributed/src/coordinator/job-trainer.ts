@@ -44,6 +44,8 @@ export const makeJobTrainer = (options: JobTrainerOptions): Effect.Effect<JobTra
     const ledger = yield* JobLedger
     const waiting = new Map<string, Deferred.Deferred<JobResult>>()
     const workers = new Map<string, string>()
+    // A commit is trained more than once (noise repeats, confirmations): hash its canvas once.
+    const canvasHashes = new Map<string, string>()
 
     // One poller for every job in flight: one query per period, however many are waiting.
     yield* Effect.forkScoped(
@@ -67,11 +69,12 @@ export const makeJobTrainer = (options: JobTrainerOptions): Effect.Effect<JobTra
         const ref = experimentRef(options.tag, name, commit)
         yield* gitIn(options.dir, ["update-ref", ref, commit])
         if (options.remote !== undefined) yield* pushCommit(options.dir, options.remote, commit, ref)
-        const files = yield* Effect.forEach(options.editable, (path) => Effect.map(readAt(options.dir, commit, path), (content) => ({ path, content })))
+        const canvasHash = canvasHashes.get(commit) ?? canvasHashOf(yield* Effect.forEach(options.editable, (path) => Effect.map(readAt(options.dir, commit, path), (content) => ({ path, content }))))
+        canvasHashes.set(commit, canvasHash)
         const proposal = options.describe(experiment)
         const job: TrainJob = {
           id: jobIdOf(options.tag, experiment, `${name}@${commit}@${spec.seed ?? ""}`),
-          tag: options.tag, experiment, commit, ref, canvasFiles: [...options.editable], canvasHash: canvasHashOf(files),
+          tag: options.tag, experiment, commit, ref, canvasFiles: [...options.editable], canvasHash,
           budgetSeconds: spec.budgetSeconds, run: name,
           deadlineSeconds: runDeadlineSeconds(spec.budgetSeconds, options.runTimeoutSeconds),
           ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
