@@ -8,7 +8,7 @@
 //   - otherwise the least-tried parameter goes next, ties broken by the seeded generator;
 //   - a configuration that was already run, or that breaks a divisibility rule, is never proposed;
 //   - coupled parameters move together (couplings.ts: batch with learning rates, depth with width);
-//   - after `plateauAfter` experiments without a keep, it widens its steps and, every other
+//   - after `plateauAfter` experiments without a keep (default: one per dimension), it widens its steps and, every other
 //     experiment, moves two parameters at once (`plateau: A a → b, B c → d`);
 //   - a crashed move is backed off halfway towards where it came from (`backOff`).
 import type { ExperimentRecord } from "@autoresearch/core"
@@ -40,7 +40,10 @@ export interface SearchOptions {
   readonly constraints?: ReadonlyArray<Divisibility>
   /** How often a step may halve. Default 4. */
   readonly maxLevel?: number
-  /** Experiments without a keep before the search widens and moves pairs. Default 6 (0: never). */
+  /**
+   * Experiments without a keep before the search widens and moves pairs (0: never). Default: the
+   * larger of 6 and the number of searched dimensions, so every parameter gets a move first.
+   */
   readonly plateauAfter?: number
   /** Move coupled parameters together (batch with learning rates, depth with width). Default true. */
   readonly couple?: boolean
@@ -196,7 +199,9 @@ export const nextProposal = (
       tried.add(configurationKey(new Map([...current, ...changes.map((change) => [change.name, change.new] as const)])))
     }
   }
-  const plateauAfter = options.plateauAfter ?? 6
+  // Pairs before every single move had its turn spend the night on the wrong moves: in a
+  // 20-experiment bench (pairs from the 7th discard), DEPTH and TOTAL_BATCH_SIZE never moved alone.
+  const plateauAfter = options.plateauAfter ?? Math.max(6, dimensions.length)
   const onPlateau = plateauAfter > 0 && sinceKeep >= plateauAfter
 
   const random = makeRandom(options.seed, experimentId)

@@ -67,6 +67,22 @@ describe("plateaus", () => {
     })
   )
 
+  it("by default gives every parameter a single move before it moves pairs", () => {
+    const names = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"].map((letter) => `${letter}_LR`)
+    const canvas = names.map((name) => `const ${name} = 0.1\n`).join("")
+    const history = [record(1, "baseline", "keep", 1)]
+    for (let id = 2; id <= 12; id++) {
+      const proposal = nextProposal(canvas, history, id, { seed: 3 })
+      if (proposal._tag !== "Proposal") throw new Error(proposal.reason)
+      history.push(record(id, proposal.proposal.description, "discard", 1.1))
+    }
+    const descriptions = history.slice(1).map((r) => r.description)
+    // Ten single moves (one per parameter, the opposite direction after a failure may come
+    // first), and no pair until ten experiments in a row went without a keep.
+    expect(descriptions.slice(0, 10).some((d) => d.startsWith("plateau: "))).toBe(false)
+    expect(descriptions[10]).toMatch(/^plateau: /)
+  })
+
   it("widens its step on a plateau", () => {
     const canvas = "const MATRIX_LR = 0.04\nconst WEIGHT_DECAY = 0.2\n"
     const history = [record(1, "baseline", "keep", 1), ...[2, 3, 4, 5, 6, 7].map((id) => record(id, `WEIGHT_DECAY 0.2 → ${0.2 + id / 100}`, "discard", 1.1))]

@@ -2,8 +2,10 @@
 // simulated workers, each with its own SqlPersistedQueue (own worker id, own poll loop and
 // leases) on a real PostgreSQL database, and a trainer that takes a fixed time (TEST DOUBLE).
 // efficiency = achieved experiments per second / (K × one worker's), one worker's = 1/duration.
+// The coordinator learns of results by polling, woken early by LISTEN/NOTIFY; --compare also
+// runs each K with the wake-up off (poll only, as before), interleaved, for the ratio.
 // Usage: DATABASE_URL=postgres://… pnpm bench:parallel [--workers 64 | --sweep 1,4,16,64]
-//        [--duration 10] [--rounds 3] [--json]
+//        [--duration 10] [--rounds 3] [--compare] [--json]
 import { setMaxListeners } from "node:events"
 import { tmpdir } from "node:os"
 import { cpus, loadavg } from "node:os"
@@ -22,6 +24,7 @@ const json = args.includes("--json")
 const sweep = (args.includes("--workers") ? option("workers", "64") : option("sweep", "1,4,16,64")).split(",").map(Number)
 const durationSeconds = Number(option("duration", "10"))
 const rounds = Number(option("rounds", "3"))
+const compare = args.includes("--compare")
 const adminUrl = process.env.DATABASE_URL
 if (adminUrl === undefined || adminUrl === "") {
   console.error("bench:parallel needs PostgreSQL: set DATABASE_URL to a postgres:// URL whose role may CREATE DATABASE")
@@ -31,8 +34,12 @@ if (adminUrl === undefined || adminUrl === "") {
 /** TEST DOUBLE: the simulated workers need no checkout; the trainer ignores the directory. */
 const noCheckout = Layer.succeed(JobCheckout, { prepare: () => Effect.succeed({ dir: tmpdir() }) })
 
+type WakeMode = "notify" | "poll"
+
 interface Row {
   readonly workers: number
+  /** How the coordinator learnt of results: woken by NOTIFY (the default), or polling only. */
+  readonly wake: WakeMode
   readonly experiments: number
   readonly efficiency: number
   readonly lost: number
@@ -45,7 +52,7 @@ interface Row {
   readonly benchCpuShare: number
 }
 
-const measure = (workers: number, url: string): Promise<Row> => {
+const measure = (workers: number, url: string, wake: WakeMode): Promise<Row> => {
   const tag = `bench-k${workers}`
   const total = workers * rounds
   const lease = { leaseSeconds: Math.max(30, durationSeconds * 4), pollSeconds: 0.1 }
@@ -73,6 +80,9 @@ const measure = (workers: number, url: string): Promise<Row> => {
     let made = 0
     const started = performance.now()
     const cpuStart = process.cpuUsage()
+    // Poll only: the coordinator's wait between polls is a plain sleep, as before NOTIFY.
+    const ledger = yield* JobLedger
+    const coordinatorLedger = wake === "poll" ? { ...ledger, awaitResults: (seconds: number) => Effect.sleep(`${seconds} seconds`) } : ledger
     yield* dispatch({
       tag,
       parallel: workers,
@@ -91,7 +101,7 @@ const measure = (workers: number, url: string): Promise<Row> => {
           if (results.has(result.jobId)) recordedTwice++
           results.set(result.jobId, result)
         })
-    })
+    }).pipe(Effect.provideService(JobLedger, coordinatorLedger))
     const wallSeconds = (performance.now() - started) / 1000
     const cpu = process.cpuUsage(cpuStart)
     abort.abort()
@@ -114,6 +124,7 @@ const measure = (workers: number, url: string): Promise<Row> => {
     const ideal = workers / durationSeconds
     return {
       workers,
+      wake,
       experiments: results.size,
       efficiency: Number((achieved / ideal).toFixed(3)),
       lost: total - results.size,
@@ -129,14 +140,16 @@ const measure = (workers: number, url: string): Promise<Row> => {
 
 const rows: Array<Row> = []
 for (const workers of sweep) {
-  const url = await createScratchDatabase(adminUrl, "autoresearch_bench")
-  try {
-    rows.push(await measure(workers, url))
-  } finally {
-    await dropScratchDatabase(adminUrl, url)
+  for (const wake of compare ? (["poll", "notify"] as const) : (["notify"] as const)) {
+    const url = await createScratchDatabase(adminUrl, "autoresearch_bench")
+    try {
+      rows.push(await measure(workers, url, wake))
+    } finally {
+      await dropScratchDatabase(adminUrl, url)
+    }
+    const row = rows.at(-1)!
+    if (!json) console.error(`K=${row.workers} (${row.wake}): ${row.experiments} experiments in ${row.wallSeconds} s, efficiency ${row.efficiency}`)
   }
-  const row = rows.at(-1)!
-  if (!json) console.error(`K=${row.workers}: ${row.experiments} experiments in ${row.wallSeconds} s, efficiency ${row.efficiency}`)
 }
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`
@@ -144,10 +157,10 @@ if (json) {
   console.log(JSON.stringify(rows.length === 1 ? rows[0] : rows))
 } else {
   console.log(`fake trainer: ${durationSeconds} s per job, ${rounds} jobs per worker; ${machine}`)
-  console.log("workers  experiments  wall_s  efficiency  lost  duplicated  offer→claim_ms  around_run_ms  result→coordinator_ms")
+  console.log("workers  wake    experiments  wall_s  efficiency  lost  duplicated  offer→claim_ms  around_run_ms  result→coordinator_ms")
   for (const r of rows) {
-    console.log(`${String(r.workers).padStart(7)}  ${String(r.experiments).padStart(11)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.efficiency.toFixed(3).padStart(10)}  ${String(r.lost).padStart(4)}  ${String(r.duplicated).padStart(10)}  ${String(r.latencyMs.offerToClaim).padStart(14)}  ${String(r.latencyMs.aroundRun).padStart(13)}  ${String(r.latencyMs.resultToCoordinator).padStart(21)}`)
+    console.log(`${String(r.workers).padStart(7)}  ${r.wake.padEnd(6)}  ${String(r.experiments).padStart(11)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.efficiency.toFixed(3).padStart(10)}  ${String(r.lost).padStart(4)}  ${String(r.duplicated).padStart(10)}  ${String(r.latencyMs.offerToClaim).padStart(14)}  ${String(r.latencyMs.aroundRun).padStart(13)}  ${String(r.latencyMs.resultToCoordinator).padStart(21)}`)
   }
-  const at64 = rows.find((r) => r.workers === 64)
+  const at64 = rows.find((r) => r.workers === 64 && r.wake === "notify")
   if (at64 !== undefined) console.log(`target efficiency >= 0.9 at K=64, lost = duplicated = 0: ${at64.efficiency >= 0.9 && at64.lost === 0 && at64.duplicated === 0 ? "met" : "MISSED"}`)
 }

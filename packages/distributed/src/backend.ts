@@ -1,6 +1,7 @@
 // The two backends of parallel research, as one Layer each: the queue and the ledger in this
 // process's memory (`--parallel N`, no database), or on PostgreSQL (`--db <url>`).
 import type { SqlClient } from "@effect/sql"
+import type { PgClient } from "@effect/sql-pg"
 import { Layer } from "effect"
 import type { DatabaseError } from "./errors.js"
 import { JobLedger, MemoryLedger } from "./ledger.js"
@@ -13,7 +14,7 @@ export const memoryBackend = (): Layer.Layer<JobQueue | JobLedger> => Layer.merg
 /** The queue and the ledger on PostgreSQL (tables created on first use), and the SqlClient for the Store. */
 export const postgresBackend = (
   options: PostgresOptions & LeaseOptions
-): Layer.Layer<JobQueue | JobLedger | SqlClient.SqlClient, DatabaseError> => {
+): Layer.Layer<JobQueue | JobLedger | SqlClient.SqlClient | PgClient.PgClient, DatabaseError> => {
   const client = postgresClient(options)
   // The queue's layer migrates (under a lock): the ledger waits for it.
   const queue = postgresQueue(options)

@@ -72,6 +72,7 @@ export const dispatch = <E, R>(options: DispatchOptions<E, R>): Effect.Effect<vo
       }
       yield* offerAll(followUps)
       yield* fill
-      if (results.length === 0) yield* Effect.sleep(`${pollSeconds} seconds`)
+      // Until a worker's result wakes us (NOTIFY on PostgreSQL), or the next poll.
+      if (results.length === 0) yield* ledger.awaitResults(pollSeconds)
     }
   })

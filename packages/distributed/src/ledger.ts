@@ -5,6 +5,7 @@
 import { Context, Effect, Layer } from "effect"
 import type { DatabaseError } from "./errors.js"
 import type { JobClaim, JobResult, TrainJob } from "./job.js"
+import { makeWake } from "./wake.js"
 
 export class JobLedger extends Context.Tag("@autoresearch/distributed/JobLedger")<
   JobLedger,
@@ -21,6 +22,13 @@ export class JobLedger extends Context.Tag("@autoresearch/distributed/JobLedger"
     readonly offered: (tag: string) => Effect.Effect<ReadonlyArray<TrainJob>, DatabaseError>
     /** Every claim of the run's jobs, oldest first: which worker ran what, when. */
     readonly claims: (tag: string) => Effect.Effect<ReadonlyArray<JobClaim>, DatabaseError>
+    /**
+     * Waits until a result may have been written (the ledger heard of one) or `seconds` passed:
+     * the coordinator's wait between polls, cut short when a worker finishes.
+     */
+    readonly awaitResults: (seconds: number) => Effect.Effect<void>
+    /** Every claim of the given jobs, oldest first (the jobs in flight: who runs them, since when). */
+    readonly claimsOf: (jobIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<JobClaim>, DatabaseError>
   }
 >() {}
 
@@ -29,6 +37,7 @@ export const makeMemoryLedger = (): JobLedger["Type"] => {
   const jobs = new Map<string, TrainJob>()
   const claims: Array<JobClaim> = []
   const results = new Map<string, JobResult>()
+  const written = makeWake()
   return {
     recordOffers: (offered) =>
       Effect.sync(() => {
@@ -44,12 +53,19 @@ export const makeMemoryLedger = (): JobLedger["Type"] => {
       Effect.sync(() => {
         if (results.has(result.jobId)) return false
         results.set(result.jobId, result)
+        written.pulse()
         return true
       }),
+    awaitResults: written.wait,
     results: (jobIds) => Effect.sync(() => jobIds.flatMap((id) => results.get(id) ?? [])),
     offered: (tag) => Effect.sync(() => [...jobs.values()].filter((job) => job.tag === tag)),
     claims: (tag) =>
-      Effect.sync(() => claims.filter((c) => jobs.get(c.jobId)?.tag === tag))
+      Effect.sync(() => claims.filter((c) => jobs.get(c.jobId)?.tag === tag)),
+    claimsOf: (jobIds) =>
+      Effect.sync(() => {
+        const wanted = new Set(jobIds)
+        return claims.filter((c) => wanted.has(c.jobId))
+      })
   }
 }
 

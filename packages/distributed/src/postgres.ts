@@ -24,7 +24,7 @@ export interface PostgresOptions {
 }
 
 /** SqlClient on PostgreSQL; fails with one line naming the (redacted) URL when unreachable. */
-export const postgresClient = (options: PostgresOptions): Layer.Layer<SqlClient.SqlClient, DatabaseError> =>
+export const postgresClient = (options: PostgresOptions): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, DatabaseError> =>
   PgClient.layer({
     url: Redacted.make(options.url),
     maxConnections: options.maxConnections ?? 10,

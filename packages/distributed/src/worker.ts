@@ -86,6 +86,9 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
         ""
       )
     }
+    // A re-claimed job whose result exists (its worker wrote it, then lost the queue's
+    // completion to a database outage) is done: never train it twice.
+    if (claim > 1 && (yield* outlastOutage(ledger.results([job.id]))).length > 0) return
     options.onJob?.({ kind: "started", job, claim })
     const prepared = yield* checkout.prepare(job)
     if ("_tag" in prepared) return yield* finish(crash("invalid", `worker ${options.name} refused the job: ${prepared.message}`), "")

@@ -1,6 +1,7 @@
 // The dashboard's single page: no build step, no external assets. It listens to /events
 // (server-sent events carrying the whole DashboardView) and redraws the current experiment,
-// the chart (re-fetched from /chart.svg when the records change) and the table.
+// the chart (re-fetched from /chart.svg when the records change), the table, and a parallel
+// run's workers, jobs in flight and timeline (/timeline.svg).
 import { escapeHtml } from "../report/html.js"
 
 const script = String.raw`
@@ -49,6 +50,29 @@ function render(view) {
       (r.failure && r.status !== "keep" && r.status !== "discard" ? '<div class="why">' + esc(r.failure) + "</div>" : "") + "</td></tr>").reverse().join("")
   }
   $("notices").innerHTML = view.notices.slice(-5).map((n) => "<li>" + esc(n) + "</li>").join("")
+  renderParallel(view.parallel)
+}
+// A parallel run: its workers, the jobs in flight and the timeline (redrawn as it changes,
+// and every few seconds while jobs run, so their bars grow).
+let shownTimeline = ""
+let timelineDrawnAt = 0
+function renderParallel(p) {
+  $("parallel").hidden = !p
+  if (!p) return
+  const now = Date.now()
+  const since = (iso) => secs(Math.max(0, (now - Date.parse(iso)) / 1000))
+  const span = p.start && p.end ? (Date.parse(p.end) - Date.parse(p.start)) / 1000 : 0
+  $("par-totals").textContent = p.jobs + " jobs · " + p.finished + " finished · " + p.inFlight.length + " in flight · " + p.workers.length + " workers" + (p.retried.length ? " · " + p.retried.length + " retried" : "")
+  $("workers").innerHTML = p.workers.map((w) => "<tr><td><code>" + esc(w.name) + "</code></td><td>" + w.jobs + "</td><td>" + w.lostClaims + "</td><td>" + (span > 0 ? Math.round(100 * w.busySeconds / span) + "%" : "-") +
+    "</td><td>" + (w.running ? "#" + w.running.experiment + " for " + since(w.running.since) : "idle") + "</td></tr>").join("")
+  $("inflight").innerHTML = p.inFlight.map((j) => "<li>#" + j.experiment + (j.round ? "." + j.round : "") + " " + esc(j.description || "") + " · " +
+    (j.worker ? "on <code>" + esc(j.worker) + "</code> for " + since(j.claimedAt) + (j.claim > 1 ? " (claim " + j.claim + ")" : "") : "waiting for a worker for " + since(j.offeredAt)) + "</li>").join("")
+  const key = p.timeline.length + ":" + p.finished
+  if (key !== shownTimeline || (p.inFlight.length > 0 && now - timelineDrawnAt > 5000)) {
+    shownTimeline = key
+    timelineDrawnAt = now
+    $("timeline").src = "/timeline.svg?k=" + encodeURIComponent(key) + "&t=" + now
+  }
 }
 const source = new EventSource("/events")
 source.onmessage = (message) => render(JSON.parse(message.data))
@@ -73,11 +97,15 @@ td:nth-child(3), td:nth-child(4), td:nth-child(5) { font-variant-numeric: tabula
 tr.keep td:nth-child(6) { color: #1a7f37; font-weight: 600; } tr.baseline td:nth-child(6) { color: #1f6feb; font-weight: 600; } tr.discard { color: #666; }
 tr.crash td:nth-child(6), tr.invalid td:nth-child(6), tr.agent_error td:nth-child(6) { color: #cf222e; } .why { color: #cf222e; font-size: .8rem; }
 #notices { color: #9a6700; font-size: .85rem; }
+#timeline { width: 100%; border: 1px solid #eee; margin-top: .5rem; } #par-totals { color: #444; margin-bottom: .5rem; }
 </style></head><body>
 <header><h1>autoresearch · run <code>${escapeHtml(tag)}</code></h1><span id="status">connecting…</span></header>
 <div id="totals"></div>
 <section id="current" hidden><div id="cur-title"></div><div class="track"><div id="bar"></div></div><div id="cur-stats"></div><pre id="diff" hidden></pre></section>
 <ul id="notices"></ul>
+<section id="parallel" hidden><h2>Workers</h2><div id="par-totals"></div>
+<table><thead><tr><th>worker</th><th>jobs</th><th>lost claims</th><th>busy</th><th>now</th></tr></thead><tbody id="workers"></tbody></table>
+<ul id="inflight"></ul><img id="timeline" alt="timeline: which worker trained what, when"></section>
 <img id="chart" alt="progress chart">
 <h2>Experiments</h2>
 <table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>status</th><th>description</th></tr></thead><tbody id="rows"></tbody></table>

@@ -1,15 +1,19 @@
 // `autoresearch dashboard`: a local web page that follows a run. It tails the run's
-// experiments.jsonl and events.jsonl (so it works beside `autoresearch run` in another
-// terminal, or inside it) and pushes the state to the page with server-sent events.
+// experiments.jsonl, events.jsonl and a parallel run's jobs.jsonl (so it works beside
+// `autoresearch run` in another terminal, or inside it) and pushes the state to the page with
+// server-sent events.
 import { createServer, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { parseEventLine } from "../events/event-log.js"
 import { eventsFile } from "../events/event-log.js"
 import { tailLines, type Tail } from "../events/tail.js"
+import { parseJobLog } from "@autoresearch/distributed"
 import { renderChartSvg } from "../report/chart.js"
+import { renderTimelineSvg } from "../report/timeline.js"
+import { jobsFile } from "../results/parallel.js"
 import { parseRecords, recordsFile, runDir } from "../results/records.js"
 import { dashboardPage } from "./page.js"
-import { applyEvent, emptyState, viewOf, withRecords, type DashboardState } from "./state.js"
+import { applyEvent, emptyState, viewOf, withJobEvents, withRecords, type DashboardState } from "./state.js"
 
 export interface DashboardOptions {
   readonly workspace: string
@@ -60,6 +64,14 @@ export const startDashboard = async (options: DashboardOptions): Promise<Dashboa
       options.pollMs
     ),
     tailLines(
+      jobsFile(options.workspace, options.tag),
+      (line) => {
+        state = withJobEvents(state, parseJobLog(`${line}\n`).events) // a damaged line is skipped here
+        schedulePush()
+      },
+      options.pollMs
+    ),
+    tailLines(
       eventsFile(runDir(options.workspace, options.tag)),
       (line) => {
         const timed = parseEventLine(line)
@@ -87,6 +99,10 @@ export const startDashboard = async (options: DashboardOptions): Promise<Dashboa
     } else if (path === "/chart.svg") {
       response.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "no-store" })
       response.end(renderChartSvg(state.records, { width: 1000, height: 420 }))
+    } else if (path === "/timeline.svg") {
+      const view = viewOf(state)
+      response.writeHead(view.parallel !== null ? 200 : 404, { "content-type": "image/svg+xml", "cache-control": "no-store" })
+      response.end(view.parallel !== null ? renderTimelineSvg(view.parallel, state.records, { width: 1000 }) : "")
     } else {
       response.writeHead(404, { "content-type": "text/plain" })
       response.end("not found\n")

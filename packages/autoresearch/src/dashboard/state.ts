@@ -1,6 +1,9 @@
 // What the dashboard shows, folded from the run's records and events: the experiments so
-// far, the one running now (its description, diff and training progress) and the stop.
+// far, the one running now (its description, diff and training progress) and the stop; for a
+// parallel run also its workers, the jobs in flight and the timeline (from jobs.jsonl).
 import type { ExperimentRecord, ResearchEvent, Summary } from "@autoresearch/core"
+import type { JobEvent } from "@autoresearch/distributed"
+import { type ParallelSummary, summarizeJobs } from "../results/parallel.js"
 import { summarize, type ResultsSummary } from "../results/summary.js"
 
 export interface CurrentExperiment {
@@ -25,6 +28,8 @@ export interface DashboardState {
   readonly current: CurrentExperiment | null
   readonly stopped: Summary | null
   readonly notices: ReadonlyArray<string>
+  /** A parallel run's job log (runs/<tag>/jobs.jsonl): offers, claims, results. */
+  readonly jobEvents: ReadonlyArray<JobEvent>
 }
 
 /** What the page receives: the table's numbers instead of raw records. */
@@ -34,9 +39,15 @@ export interface DashboardView {
   readonly current: CurrentExperiment | null
   readonly stopped: Summary | null
   readonly notices: ReadonlyArray<string>
+  /** The workers, the jobs in flight and the timeline of a parallel run; null for a sequential one. */
+  readonly parallel: ParallelSummary | null
 }
 
-export const emptyState = (tag: string): DashboardState => ({ tag, records: [], current: null, stopped: null, notices: [] })
+export const emptyState = (tag: string): DashboardState => ({ tag, records: [], current: null, stopped: null, notices: [], jobEvents: [] })
+
+/** Adds events of the run's job log, as the dashboard tails it. */
+export const withJobEvents = (state: DashboardState, events: ReadonlyArray<JobEvent>): DashboardState =>
+  events.length === 0 ? state : { ...state, jobEvents: [...state.jobEvents, ...events] }
 
 /** Adds records (from experiments.jsonl or ExperimentFinished), one per id, in id order. */
 export const withRecords = (state: DashboardState, records: ReadonlyArray<ExperimentRecord>): DashboardState => {
@@ -74,5 +85,6 @@ export const viewOf = (state: DashboardState): DashboardView => ({
   summary: summarize(state.tag, state.records),
   current: state.current,
   stopped: state.stopped,
-  notices: state.notices
+  notices: state.notices,
+  parallel: state.jobEvents.length > 0 ? summarizeJobs(state.jobEvents) : null
 })

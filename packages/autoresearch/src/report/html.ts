@@ -4,6 +4,8 @@ import type { ExperimentRecord } from "@autoresearch/core"
 import type { ResultsSummary } from "../results/summary.js"
 import { formatBpb, formatDelta, renderTotals } from "../results/table.js"
 import { renderChartSvg } from "./chart.js"
+import type { ParallelSummary } from "../results/parallel.js"
+import { renderParallelHtml } from "./parallel-html.js"
 
 export const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
@@ -20,6 +22,8 @@ export const renderHtmlReport = (
     /** The run's last `verify` report as text, and its research notes. */
     readonly verify?: string
     readonly notes?: string
+    /** A parallel run's workers, jobs in flight and timeline (see results/parallel.ts). */
+    readonly parallel?: ParallelSummary
   } = {}
 ): string => {
   const rows = summary.rows
@@ -57,6 +61,7 @@ tr.discard { color: #666; } tr.crash td:nth-child(6), tr.invalid td:nth-child(6)
 <div class="totals">${renderTotals(summary).map(escapeHtml).join("<br>")}</div>
 <h2>Progress</h2>
 <div class="chart">${renderChartSvg(records)}</div>
+${options.parallel !== undefined ? renderParallelHtml(options.parallel, records, options.generatedAt ?? new Date()) : ""}
 <h2>Experiments</h2>
 <table><thead><tr><th>#</th><th>commit</th><th>val_bpb</th><th>Δ best</th><th>mem GB</th><th>status</th><th>description</th></tr></thead>
 <tbody>

@@ -7,6 +7,17 @@ import { summarize } from "../results/summary.js"
 import { renderChartSvg } from "./chart.js"
 import { renderHtmlReport } from "./html.js"
 import { renderPng } from "./png.js"
+import type { ParallelSummary } from "../results/parallel.js"
+import { renderTimelineSvg } from "./timeline.js"
+
+/** timeline.svg (and .png) of a parallel run: which worker trained what, when. */
+const writeTimeline = async (outDir: string, parallel: ParallelSummary, records: ReadonlyArray<ExperimentRecord>, png: boolean) => {
+  const svg = join(outDir, "timeline.svg")
+  const picture = renderTimelineSvg(parallel, records, { width: chartSize.width })
+  writeFileSync(svg, picture)
+  const rendered = png ? await renderPng(picture, join(outDir, "timeline.png"), chartSize.width) : undefined
+  return { svg, png: rendered?.written === true ? rendered.path : null }
+}
 
 export interface ReportFiles {
   readonly svg: string
@@ -15,6 +26,8 @@ export interface ReportFiles {
   readonly pngSkipped: string | null
   readonly html: string
   readonly points: number
+  /** A parallel run's timeline (one lane per worker), when the run has a job log. */
+  readonly timeline: { readonly svg: string; readonly png: string | null } | null
 }
 
 export const chartSize = { width: 1200, height: 600 } as const
@@ -30,6 +43,7 @@ export const writeReport = async (options: {
   readonly verify?: string
   readonly notes?: string
   readonly png?: boolean
+  readonly parallel?: ParallelSummary
 }): Promise<ReportFiles> => {
   mkdirSync(options.outDir, { recursive: true })
   const svg = join(options.outDir, "progress.svg")
@@ -42,10 +56,13 @@ export const writeReport = async (options: {
       ...(program !== undefined ? { program } : {}),
       ...(options.diffs !== undefined ? { diffs: options.diffs } : {}),
       ...(options.verify !== undefined ? { verify: options.verify } : {}),
-      ...(options.notes !== undefined ? { notes: options.notes } : {})
+      ...(options.notes !== undefined ? { notes: options.notes } : {}),
+      ...(options.parallel !== undefined ? { parallel: options.parallel } : {})
     }))
   const rendered = options.png === false ? { written: false as const, reason: "PNG not requested" } : await renderPng(chart, png, chartSize.width)
+  const timeline = options.parallel !== undefined ? await writeTimeline(options.outDir, options.parallel, options.records, options.png !== false) : null
   return {
+    timeline,
     svg,
     png: rendered.written ? png : null,
     pngSkipped: rendered.written ? null : rendered.reason,

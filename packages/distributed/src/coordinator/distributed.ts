@@ -6,6 +6,7 @@ import { join } from "node:path"
 import { Layer, Effect } from "effect"
 import { postgresBackend } from "../backend.js"
 import { holdCoordinatorLock } from "../coordinator-lock.js"
+import { withRunJobLog } from "../job-log.js"
 import { PgStore } from "../pg-store.js"
 import type { LeaseOptions } from "../queue.js"
 import { type ParallelResearchOptions, runParallelResearch } from "./coordinator.js"
@@ -20,7 +21,8 @@ export interface DistributedResearchOptions extends ParallelResearchOptions, Lea
 export const runDistributedResearch = (options: DistributedResearchOptions) => {
   const backend = postgresBackend({ url: options.db, maxConnections: 5, ...options })
   const store = PgStore.layer({ tag: options.tag, dir: join(options.dir, "runs", options.tag) })
-  return Effect.scoped(Effect.zipRight(holdCoordinatorLock(options.tag), runParallelResearch(options))).pipe(
+  const research = runParallelResearch(options).pipe(withRunJobLog(join(options.dir, "runs", options.tag)))
+  return Effect.scoped(Effect.zipRight(holdCoordinatorLock(options.tag), research)).pipe(
     Effect.provide(Layer.mergeAll(store, PgStore.bestCommit).pipe(Layer.provideMerge(backend)))
   )
 }

@@ -58,7 +58,8 @@ export const makeJobTrainer = (options: JobTrainerOptions): Effect.Effect<JobTra
               if (deferred !== undefined) yield* Deferred.succeed(deferred, result)
             }
           }
-          yield* Effect.sleep(`${options.pollSeconds} seconds`)
+          // Until a worker's result wakes us (NOTIFY on PostgreSQL, a pulse in memory), or the next poll.
+          yield* ledger.awaitResults(options.pollSeconds)
         })
       )
     )

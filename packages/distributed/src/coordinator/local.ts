@@ -7,6 +7,7 @@ import { join } from "node:path"
 import type { Trainer } from "@autoresearch/core"
 import { Effect, Fiber } from "effect"
 import { memoryBackend } from "../backend.js"
+import { withRunJobLog } from "../job-log.js"
 import { GitCheckout, runWorker } from "../worker.js"
 import { type ParallelResearchOptions, runParallelResearch } from "./coordinator.js"
 
@@ -22,6 +23,7 @@ export const runLocalParallelResearch = (options: Omit<ParallelResearchOptions, 
       )
     )
     const summary = yield* runParallelResearch({ ...options, pollSeconds: options.pollSeconds ?? 0.2 }).pipe(
+      withRunJobLog(join(options.dir, "runs", options.tag)),
       Effect.ensuring(Effect.sync(() => stopWorkers.abort()).pipe(Effect.zipRight(Fiber.awaitAll(workers))))
     )
     return summary

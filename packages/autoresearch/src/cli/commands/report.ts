@@ -1,4 +1,5 @@
 import { join } from "node:path"
+import { readParallel } from "../../results/parallel.js"
 import { readRecords, resolveTag, runDir } from "../../results/records.js"
 import { keptDiffs } from "../../report/kept-diffs.js"
 import { writeReport } from "../../report/write-report.js"
@@ -30,13 +31,15 @@ export const reportCommand: Command = {
   },
   details: [
     "writes progress.svg, progress.png and report.html (the PNG is rendered in-process by resvg:",
-    "no browser needed)."
+    "no browser needed); for a parallel run also timeline.svg and timeline.png (who trained what, when)."
   ],
   run: async ({ values, io }) => {
     const workspace = requireWorkspace(workspaceDir(values, io))
     const tag = resolveTag(workspace.dir, stringOption(values, "tag"))
     const out = stringOption(values, "out")
     const records = readRecords(workspace.dir, tag)
+    const parallel = readParallel(workspace.dir, tag)
+    if (parallel?.problem !== undefined) line(io.stderr, `note: ${parallel.problem}`)
     const files = await writeReport({
       tag,
       records,
@@ -44,6 +47,7 @@ export const reportCommand: Command = {
       outDir: out !== undefined ? resolve(io.cwd, out) : join(runDir(workspace.dir, tag), "report"),
       programFile: join(workspace.dir, "program.md"),
       ...verifyAndNotes(workspace.dir, tag),
+      ...(parallel !== undefined ? { parallel: parallel.summary } : {}),
       png: values["svg-only"] !== true
     })
     if (values.json === true) {
@@ -54,6 +58,7 @@ export const reportCommand: Command = {
     line(io.stdout, `chart:  ${show(files.svg)} (${files.points} points)`)
     if (files.png !== null) line(io.stdout, `chart:  ${show(files.png)}`)
     else if (values["svg-only"] !== true) line(io.stderr, `note: ${files.pngSkipped}`)
+    if (files.timeline !== null) line(io.stdout, `timeline: ${show(files.timeline.png ?? files.timeline.svg)}`)
     line(io.stdout, `report: ${show(files.html)}`)
     return ExitCode.ok
   }
