@@ -9,9 +9,12 @@
 // --peer also trains the PyTorch probe (scripts/peer_probe.py) when torch is importable and
 // prints its tokens/s and our probe's ratio to it ("peerTokensPerSec", "ratio" in --json); the
 // two alternate for --rounds rounds (default 2), best round each, so both see the same load,
-// and the load average is printed with them (the machine may be shared).
+// and the load average is printed with them (the machine may be shared). Both also report CPU
+// seconds a step (all threads): "cpuRatio" (PyTorch's CPU seconds a token over ours) compares
+// the work each needs, which the load changes far less than the wall-clock "ratio"; "cores" is
+// how many cores this process may run on.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { loadavg, tmpdir } from "node:os"
+import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
@@ -38,6 +41,8 @@ import {
 export interface StepThroughput {
   readonly tokensPerSec: number
   readonly secondsPerStep: number
+  /** CPU seconds a step, all threads of this process. */
+  readonly cpuSecondsPerStep: number
   readonly params: number
 }
 
@@ -58,11 +63,14 @@ export const measureSteps = async (
   await step()
   await step()
   const started = performance.now()
+  const cpuStarted = process.cpuUsage()
   for (let i = 0; i < steps; i++) await step()
   const secondsPerStep = (performance.now() - started) / 1000 / steps
+  const cpu = process.cpuUsage(cpuStarted)
+  const cpuSecondsPerStep = (cpu.user + cpu.system) / 1e6 / steps
   const params = [...Object.values(tf.engine().registeredVariables)].filter((v) => v.trainable).reduce((n, v) => n + v.size, 0)
   tf.disposeVariables()
-  return { tokensPerSec: (rows * config.seqLen) / secondsPerStep, secondsPerStep, params }
+  return { tokensPerSec: (rows * config.seqLen) / secondsPerStep, secondsPerStep, cpuSecondsPerStep, params }
 }
 
 /**
@@ -144,31 +152,39 @@ const main = async () => {
   const peer = peerRun && "peer" in peerRun ? peerRun.peer : undefined
   const load = `${loadBefore.map((x) => x.toFixed(2)).join(" ")} before, ${loadAfter.map((x) => x.toFixed(2)).join(" ")} after (1/5/15 min)`
 
+  const cpuRatio = peer?.cpuSecondsPerStep === undefined ? undefined : peer.cpuSecondsPerStep / probe.cpuSecondsPerStep
   const overhead = run.totalSeconds - run.trainingSeconds
   const rows: Array<[string, string]> = [
     ["backend (in-process steps)", `${backend.name} (${kernels})`],
     ["backend (harness run)", run.backend ?? "?"],
     ["load average (probe rounds)", load],
     [`cpu profile: tokens/s`, `${profile.tokensPerSec.toFixed(0)} (${(profile.secondsPerStep * 1000).toFixed(0)} ms/step, ${(profile.params / 1e6).toFixed(2)} M params)`],
-    [`probe config: tokens/s`, `${probe.tokensPerSec.toFixed(0)} (${(probe.secondsPerStep * 1000).toFixed(0)} ms/step, ${(probe.params / 1e6).toFixed(2)} M params)`],
+    ["cores this process may use", String(availableParallelism())],
+    [`probe config: tokens/s`, `${probe.tokensPerSec.toFixed(0)} (${(probe.secondsPerStep * 1000).toFixed(0)} ms/step, ${(probe.cpuSecondsPerStep * 1000).toFixed(0)} ms CPU/step, ${(probe.params / 1e6).toFixed(2)} M params)`],
     ...(peerRun === undefined
       ? []
       : peer === undefined
         ? [["PyTorch peer", `unavailable: ${"reason" in peerRun ? peerRun.reason : ""}`] as [string, string]]
         : [
-            ["PyTorch probe: tokens/s", `${peer.tokensPerSec.toFixed(0)} (${(peer.stepSeconds * 1000).toFixed(0)} ms/step, ${(peer.parameters / 1e6).toFixed(2)} M params, ${peer.engine}, ${peer.threads} thread(s))`] as [string, string],
-            ["ours / PyTorch (probe)", (probe.tokensPerSec / peer.tokensPerSec).toFixed(2)] as [string, string]
+            ["PyTorch probe: tokens/s", `${peer.tokensPerSec.toFixed(0)} (${(peer.stepSeconds * 1000).toFixed(0)} ms/step, ${cpuRatio === undefined ? "" : `${(peer.cpuSecondsPerStep! * 1000).toFixed(0)} ms CPU/step, `}${(peer.parameters / 1e6).toFixed(2)} M params, ${peer.engine}, ${peer.threads} thread(s))`] as [string, string],
+            ["ours / PyTorch (probe), tokens/s", (probe.tokensPerSec / peer.tokensPerSec).toFixed(2)] as [string, string],
+            ...(cpuRatio === undefined ? [] : [["ours / PyTorch, tokens per CPU second", cpuRatio.toFixed(2)] as [string, string]])
           ]),
     [`val_bpb after ${budgetSeconds} s`, run.valBpb.toFixed(6)],
     ["unigram val_bpb", unigram.toFixed(6)],
     ["steps / tokens", `${run.numSteps} / ${(run.totalTokensM * 1e6).toFixed(0)}`],
     ["training / total seconds", `${run.trainingSeconds.toFixed(1)} / ${run.totalSeconds.toFixed(1)}`],
     ["overhead", `${overhead.toFixed(1)} s (${((100 * overhead) / budgetSeconds).toFixed(1)} % of the budget; target <= 10 %)`],
-    [
-      "  of which",
-      `start-up ${run.phases.readySeconds.toFixed(1)} s, 10 warm-up steps ${(run.phases.warmupDoneSeconds - run.phases.readySeconds).toFixed(1)} s, ` +
-        `evaluation ${run.phases.evaluationSeconds.toFixed(1)} s`
-    ],
+    // The harness's older logs timed its phases; the sealed harness (no warm-up steps) does not.
+    ...(Number.isNaN(run.phases.readySeconds)
+      ? []
+      : [
+          [
+            "  of which",
+            `start-up ${run.phases.readySeconds.toFixed(1)} s, 10 warm-up steps ${(run.phases.warmupDoneSeconds - run.phases.readySeconds).toFixed(1)} s, ` +
+              `evaluation ${run.phases.evaluationSeconds.toFixed(1)} s`
+          ] as [string, string]
+        ]),
     ["peak memory", `${run.peakMemoryMb.toFixed(0)} MB (${run.memoryKind})`]
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
@@ -185,7 +201,10 @@ const main = async () => {
         budgetSeconds,
         kernels,
         load: { before: loadBefore, after: loadAfter },
-        ...(peer === undefined ? {} : { peerTokensPerSec: peer.tokensPerSec, ratio: probe.tokensPerSec / peer.tokensPerSec })
+        cores: availableParallelism(),
+        probeCpuSecondsPerStep: probe.cpuSecondsPerStep,
+        ...(peer === undefined ? {} : { peerTokensPerSec: peer.tokensPerSec, ratio: probe.tokensPerSec / peer.tokensPerSec }),
+        ...(cpuRatio === undefined ? {} : { peerCpuSecondsPerStep: peer!.cpuSecondsPerStep, cpuRatio })
       })
     )
 }

@@ -7,7 +7,8 @@ without weights, untied lm_head, logit soft-cap 15*tanh(x/15), full causal atten
 additive mask, AdamW (0.9, 0.95, weight decay 0.1): 7.41 M parameters, ~71 GFLOP per step.
 
 usage: python3 scripts/peer_probe.py [--steps N] [--warmup N] [--threads N] [--json]
-With --json the last line is one JSON object: {"tokensPerSec", "stepSeconds", "threads", ...}.
+With --json the last line is one JSON object: {"tokensPerSec", "stepSeconds", "cpuSecondsPerStep"
+(CPU time of all the process's threads), "threads", ...}.
 """
 import argparse
 import json
@@ -89,15 +90,18 @@ def main():
     for _ in range(args.warmup):
         step()
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for _ in range(args.steps):
         loss = step()
     seconds = (time.perf_counter() - start) / args.steps
+    cpu_seconds = (time.process_time() - cpu_start) / args.steps
     result = {
         "engine": f"pytorch {torch.__version__}",
         "threads": torch.get_num_threads(),
         "parameters": sum(p.numel() for p in model.parameters()),
         "tokensPerStep": BATCH * SEQ,
         "stepSeconds": seconds,
+        "cpuSecondsPerStep": cpu_seconds,
         "tokensPerSec": BATCH * SEQ / seconds,
         "loss": loss,
     }

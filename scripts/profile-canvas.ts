@@ -1,39 +1,59 @@
 // tsx --conditions=source scripts/profile-canvas.ts [steps]
-// Per-kernel wall time of the trainer canvas's step at the probe sizes: every kernel
+// Per-kernel wall and CPU time of the trainer canvas's step at the probe sizes: every kernel
 // registered for `wasm` is wrapped with a timer, then the step runs; prints the kernels by
-// total time, with their call counts and whether the fast kernels serve them.
+// total CPU time (the process's, all threads: steadier than wall time on a shared machine),
+// with their call counts and whether the fast kernels serve them. --shapes splits each kernel
+// by its input shapes.
 import { tf } from "../packages/trainer-tfjs/src/canvas.js"
 import { installFastKernelsIfPresent, selectBackend } from "../packages/trainer-tfjs/src/index.js"
 import { measureProbe } from "./bench-trainer.js"
 
-const steps = Number(process.argv[2] ?? 2)
+const steps = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 2)
+const byShape = process.argv.includes("--shapes")
 await selectBackend("wasm")
 const line = await installFastKernelsIfPresent()
 console.log(line)
 const ours = new Set(line.split(/[;:,]\s*/))
-const totals = new Map<string, { ms: number; calls: number }>()
+const totals = new Map<string, { ms: number; cpu: number; calls: number; native: boolean }>()
+const cpuMs = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
 let timing = false
 for (const config of tf.getKernelsForBackend("wasm")) {
   const inner = config.kernelFunc
   tf.unregisterKernel(config.kernelName, "wasm")
   tf.registerKernel({
     ...config,
-    kernelFunc: ((args: never) => {
-      if (!timing) return inner(args)
+    kernelFunc: ((args: { inputs: Record<string, { shape: number[] }> }) => {
+      if (!timing) return inner(args as never)
       const started = performance.now()
-      const out = inner(args)
-      const entry = totals.get(config.kernelName) ?? { ms: 0, calls: 0 }
+      const cpuStarted = cpuMs()
+      const out = inner(args as never)
+      const key = byShape
+        ? `${config.kernelName} ${Object.values(args.inputs).map((t) => `[${t.shape}]`).join("")}`
+        : config.kernelName
+      const entry = totals.get(key) ?? { ms: 0, cpu: 0, calls: 0, native: ours.has(config.kernelName) }
       entry.ms += performance.now() - started
+      entry.cpu += cpuMs() - cpuStarted
       entry.calls++
-      totals.set(config.kernelName, entry)
+      totals.set(key, entry)
       return out
     }) as never
   })
 }
 timing = true
 const result = await measureProbe(steps)
-const all = [...totals.values()].reduce((s, e) => s + e.ms, 0) / (steps + 2)
-console.log(`canvas at probe sizes: ${result.tokensPerSec.toFixed(0)} tokens/s, kernels ${all.toFixed(0)} ms a step (timed steps incl. 2 warm-up)`)
-for (const [name, e] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) {
-  console.log(`${name.padEnd(34)} ${(e.ms / (steps + 2)).toFixed(1).padStart(8)} ms/step ${String(Math.round(e.calls / (steps + 2))).padStart(5)} calls/step ${ours.has(name) ? "native" : "wasm"}`)
+const per = (x: number) => (x / (steps + 2)).toFixed(1).padStart(8)
+const wall = [...totals.values()].reduce((s, e) => s + e.ms, 0)
+const cpu = [...totals.values()].reduce((s, e) => s + e.cpu, 0)
+console.log(
+  `canvas at probe sizes: ${result.tokensPerSec.toFixed(0)} tokens/s; kernels a step: ${per(wall).trim()} ms wall, ` +
+    `${per(cpu).trim()} ms CPU (timed steps incl. 2 warm-up)`
+)
+console.log(`${"kernel".padEnd(byShape ? 60 : 34)} ${"CPU ms".padStart(8)} ${"wall ms".padStart(8)} calls (a step)`)
+for (const [name, e] of [...totals].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, byShape ? 60 : 30)) {
+  console.log(
+    `${name.padEnd(byShape ? 60 : 34)} ${per(e.cpu)} ${per(e.ms)} ${String(Math.round(e.calls / (steps + 2))).padStart(5)} ${e.native ? "native" : "wasm"}`
+  )
 }

@@ -21,7 +21,9 @@
         "src/native/binary.c",
         "src/native/unary.c",
         "src/native/segment_sum.c",
-        "src/native/cross_entropy.c"
+        "src/native/cross_entropy.c",
+        "src/native/rms_norm_rope.c",
+        "src/native/optimizer.c"
       ],
       "cflags_c": ["-O3", "-std=gnu11", "-fno-math-errno", "-pthread"],
       "ldflags": ["-pthread"],

@@ -78,7 +78,7 @@ describe("AnthropicAgent over the Messages API", () => {
       })
       const transcript = JSON.parse(readFileSync(proposal.transcript!, "utf8"))
       expect(transcript.turns).toHaveLength(2)
-      expect(transcript.costUsd).toBeCloseTo(proposal.costUsd, 12)
+      expect(transcript.costUsd).toBeCloseTo(proposal.costUsd!, 12)
     })
   )
 

@@ -10,7 +10,9 @@ import { SearchAgent } from "@autoresearch/agent-search"
 import type { Agent, ConfigError } from "@autoresearch/core"
 import { ConfigProvider, Layer } from "effect"
 
+/** The agents `runResearch` and `run --agent` know by name. */
 export const agentChoices = ["claude", "openai", "search", "claude-code", "codex"] as const
+/** One of `agentChoices`: "claude", "openai", "search", "claude-code" or "codex". */
 export type AgentChoice = (typeof agentChoices)[number]
 
 /** --openai-api: the wire format of the OpenAI agent. */
@@ -22,9 +24,16 @@ export const thinkingModes = ["adaptive", "disabled"] as const
 
 const present = (value: string | undefined) => value !== undefined && value.trim() !== ""
 
+/**
+ * The agent asked for, else from the environment: Claude with ANTHROPIC_API_KEY, OpenAI with OPENAI_API_KEY or OPENAI_BASE_URL, else the offline search agent.
+ *
+ * @example
+ * chooseAgent(undefined, { OPENAI_API_KEY: "sk-..." }) // "openai"
+ */
 export const chooseAgent = (asked: AgentChoice | undefined, env: NodeJS.ProcessEnv = process.env): AgentChoice =>
   asked ?? (present(env.ANTHROPIC_API_KEY) ? "claude" : present(env.OPENAI_API_KEY) || present(env.OPENAI_BASE_URL) ? "openai" : "search")
 
+/** Settings of an agent chosen by name (model, wire format, effort, ...), as `agentLayer` takes them. */
 export interface AgentSelection {
   readonly model?: string
   /** Seed of the search agent (deterministic for a seed). */

@@ -1,6 +1,7 @@
 // autoresearch: batteries included. `runResearch` wires the default layers; everything the
 // defaults are made of is re-exported so a script can replace any one of them.
 export { runResearch, research, resolveResearch, defaultTag, expandHome, type ResearchOptions, type ResolvedResearch } from "./run-research.js"
+export { ResearchError, type ResearchErrorReason } from "./research-error.js"
 export { agentChoices, agentFromEnv, agentLayer, chooseAgent, type AgentChoice, type AgentSelection } from "./agent-selection.js"
 
 // results, charts, reports, the dashboard: usable from a script as well as from the CLI

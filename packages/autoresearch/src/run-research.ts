@@ -10,7 +10,6 @@ import {
   type LoopConfigInput,
   type ResearchEvent,
   ResultsStore,
-  runLoop,
   runLoopEffect,
   type RunLoopOptions,
   type Store,
@@ -21,12 +20,14 @@ import {
 import { GitWorkspace } from "@autoresearch/git"
 import { loadPrepared, profiles } from "@autoresearch/prepare"
 import { TfjsTrainer } from "@autoresearch/trainer-tfjs"
-import { Effect, type Layer } from "effect"
+import { Effect, Exit, type Layer } from "effect"
 import { agentLayer, chooseAgent, type AgentChoice, type AgentSelection } from "./agent-selection.js"
 import { eventLogWriter, eventsFile } from "./events/event-log.js"
+import { ResearchError } from "./research-error.js"
 import { existsSync } from "node:fs"
 import { CANVAS_FILE, PROFILE_FILE, PROGRAM_FILE, readWorkspaceProfile, type WorkspaceProfile } from "./workspace/workspace.js"
 
+/** Everything `runResearch` takes: any `LoopConfig` field plus the workspace, the tag and the layers to replace. */
 export interface ResearchOptions extends Partial<LoopConfigInput> {
   /** The workspace made by `autoresearch init` (default: the current directory; `~` is your home). */
   readonly dir?: string
@@ -78,6 +79,12 @@ export interface ResolvedResearch {
 /** `~` and `~/x` mean the home directory, as in a shell. */
 export const expandHome = (path: string): string => (path === "~" ? homedir() : path.startsWith("~/") ? join(homedir(), path.slice(2)) : path)
 
+/**
+ * The settings a run would use (directory, tag, budget, agent), resolved without starting it.
+ *
+ * @example
+ * resolveResearch({ dir: "~/research" }) // { dir: "/home/me/research", tag: "nov27", budgetSeconds: 300, ... }
+ */
 export const resolveResearch = (options: ResearchOptions): ResolvedResearch => {
   const dir = resolve(expandHome(options.dir ?? process.cwd()))
   const profile = workspaceProfile(dir)
@@ -94,25 +101,30 @@ export const resolveResearch = (options: ResearchOptions): ResolvedResearch => {
 
 /**
  * Runs the research loop until a limit (maxExperiments, maxHours/maxDurationSeconds,
- * maxCostUsd) or the signal; resolves with the run's Summary. Rejects with a tagged error
- * (ConfigError, WorkspaceError, PrepareError, StoreError ...) whose message is meant for a person.
+ * maxCostUsd) or the signal; resolves with the run's Summary. Rejects with a `ResearchError`
+ * whose `reason` names what stopped it (`ConfigError`, `PrepareError`, `WorkspaceError`,
+ * `StoreError` ...), whose `message` is meant for a person and whose `cause` is the original error.
  *
  * @example
  * const summary = await runResearch({ dir: "~/research", maxExperiments: 20 })
  */
-export const runResearch = async (options: ResearchOptions = {}): Promise<Summary> => runLoop(await researchPlan(options))
+export const runResearch = async (options: ResearchOptions = {}): Promise<Summary> => {
+  const exit = await Effect.runPromiseExit(research(options))
+  if (Exit.isSuccess(exit)) return exit.value
+  throw ResearchError.of(exit.cause)
+}
 
 /**
  * `runResearch` as an Effect, to compose into an Effect program: the same defaults, failing
- * with the same tagged errors; interrupting the fiber ends the loop at the best commit.
+ * with the same `ResearchError`; interrupting the fiber ends the loop at the best commit.
  *
  * @example
  * const summary = yield* research({ dir: "~/research", maxExperiments: 20 })
  */
-export const research = (options: ResearchOptions = {}): Effect.Effect<Summary, unknown> =>
-  Effect.flatMap(
-    Effect.tryPromise({ try: () => researchPlan(options), catch: (error) => error }),
-    runLoopEffect
+export const research = (options: ResearchOptions = {}): Effect.Effect<Summary, ResearchError> =>
+  Effect.tryPromise({ try: () => researchPlan(options), catch: ResearchError.of }).pipe(
+    Effect.flatMap(runLoopEffect),
+    Effect.mapError(ResearchError.of)
   )
 
 /** The loop options runResearch hands to the loop: every default filled in, the data checked. */

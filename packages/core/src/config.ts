@@ -8,6 +8,7 @@ const Positive = Schema.Number.pipe(Schema.positive())
 const PositiveInt = Schema.Int.pipe(Schema.positive())
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
 
+/** The loop's configuration as a Schema: every field, its default and its meaning (docs/loop.md has the table). */
 export const LoopConfig = Schema.Struct({
   /** Names the run: branch `autoresearch/<tag>` and the folder `runs/<tag>`. */
   tag: Schema.String.pipe(
@@ -19,7 +20,7 @@ export const LoopConfig = Schema.Struct({
   budgetSeconds: Positive,
   /** Seeds every training run's random draws, so a change is compared on the same initialisation. */
   seed: Schema.optionalWith(Schema.Int, { default: () => DEFAULT_SEED }),
-  /** Stop after this many experiments in total for the tag (the baseline counts). */
+  /** Stop after this many experiments of this session (a resume runs this many more; a new run's baseline counts). */
   maxExperiments: Schema.optional(PositiveInt),
   /** Stop starting new experiments after this many seconds of this session. */
   maxDurationSeconds: Schema.optional(Positive),
@@ -62,6 +63,7 @@ export const LoopConfig = Schema.Struct({
   /** Re-run a candidate keep once and keep it only if the re-run also beats the best. */
   confirmKeeps: Schema.optionalWith(Schema.Boolean, { default: () => false })
 })
+/** The decoded configuration, every default filled in. */
 export type LoopConfig = typeof LoopConfig.Type
 
 /** The one place the default run deadline is computed: 2 × budget + 60 s unless configured. */
@@ -72,6 +74,12 @@ export const runDeadlineSeconds = (budgetSeconds: number, runTimeoutSeconds?: nu
  * at least 1 s, at most 60 s. The trainer's own kill (with its log tail) always comes first.
  */
 export const backstopGraceSeconds = (deadlineSeconds: number): number => Math.min(60, Math.max(1, deadlineSeconds / 10))
+/**
+ * The configuration as a caller writes it: `tag` and `budgetSeconds`, everything else optional.
+ *
+ * @example
+ * const config: LoopConfigInput = { tag: "nov27", budgetSeconds: 300, maxExperiments: 20 }
+ */
 export type LoopConfigInput = typeof LoopConfig.Encoded
 
 /** What a loop run needs besides its configuration: signals and paths (not serializable). */

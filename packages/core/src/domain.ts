@@ -17,8 +17,8 @@ export type FileEdit = typeof FileEdit.Type
 export const Proposal = Schema.Struct({
   description: Schema.String,
   edits: Schema.Array(FileEdit),
-  /** Dollars spent by the agent to make this proposal (0 for offline agents). */
-  costUsd: Schema.optionalWith(Measure, { default: () => 0 }),
+  /** Dollars spent by the agent to make this proposal (0 for offline agents; null: spent, amount unknown). */
+  costUsd: Schema.optionalWith(Schema.NullOr(Measure), { default: () => 0 }),
   /** Path of the saved transcript of the conversation that produced it, if any. */
   transcript: Schema.optional(Schema.String)
 })
@@ -51,7 +51,9 @@ export type RunMetricsInput = typeof RunMetrics.Encoded
 export const CrashReason = Schema.Literal("timeout", "nan", "oom", "error", "invalid")
 export type CrashReason = typeof CrashReason.Type
 
+/** A training run that produced its metrics. */
 export const RunSuccess = Schema.TaggedStruct("Success", { metrics: RunMetrics })
+/** A training run that produced no metric: why, in words, and the last lines of its log. */
 export const RunCrash = Schema.TaggedStruct("Crash", {
   reason: CrashReason,
   message: Schema.String,
@@ -79,11 +81,13 @@ export const Decision = Schema.Struct({
 })
 export type Decision = typeof Decision.Type
 
+/** Files, insertions and deletions of an experiment's change. */
 export const DiffStat = Schema.Struct({
   files: Schema.Number,
   insertions: Schema.Number,
   deletions: Schema.Number
 })
+/** Files, insertions and deletions of an experiment's change. */
 export type DiffStat = typeof DiffStat.Type
 
 /**
@@ -126,7 +130,8 @@ export const ExperimentRecord = Schema.Struct({
     trainMs: Schema.Number,
     totalMs: Schema.Number
   }),
-  costUsd: Schema.Number,
+  /** The agent's spend on it in dollars; null when unknown (no price for the model). Older records always hold a number. */
+  costUsd: Schema.NullOr(Schema.Number),
   metrics: Schema.optional(RunMetrics),
   crash: Schema.optional(Schema.Struct({ reason: CrashReason, message: Schema.String, logTail: Schema.String })),
   diffStat: Schema.optional(DiffStat),
@@ -159,7 +164,10 @@ export const Summary = Schema.Struct({
   baselineBpb: Schema.optional(Schema.Number),
   bestBpb: Schema.optional(Schema.Number),
   bestCommit: Schema.String,
+  /** The agents' known spend for the tag; a lower bound when `unknownCosts` > 0. */
   costUsd: Schema.Number,
+  /** Experiments whose cost is unknown (absent when none). */
+  unknownCosts: Schema.optional(Schema.Number),
   stopReason: Schema.String
 })
 export type Summary = typeof Summary.Type

@@ -10,8 +10,8 @@ export class AgentError extends Data.TaggedError("AgentError")<{
   message: string
   retryable?: boolean
   cause?: unknown
-  /** Dollars the agent spent before failing, so the loop's cost cap still counts them. */
-  costUsd?: number
+  /** Dollars the agent spent before failing, so the loop's cost cap still counts them (null: unknown). */
+  costUsd?: number | null
 }> {}
 
 /** An edit that does not apply: no match, several matches, or a path outside the canvas. */

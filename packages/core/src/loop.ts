@@ -42,6 +42,7 @@ export class LoopInterrupt {
   }
 }
 
+/** What stops the loop itself (a plugin's mistake never does): bad config, the store, the workspace. */
 export type LoopError = ConfigError | StoreError | ForeignStoreError | WorkspaceError
 
 /** One experiment, phase by phase: a record to append, or nothing when it was killed. */
@@ -98,6 +99,7 @@ const run = (options: LoopOptions): Effect.Effect<Summary, LoopError, Agent | Tr
 /** The research loop as an Effect: `ResearchLoop.run(options)` needs Agent | Trainer | Store | Workspace | ResearchEvents. */
 export const ResearchLoop = { run }
 
+/** `runLoop`'s options: the configuration plus a Layer for each service and an event listener. */
 export interface RunLoopOptions extends LoopOptions {
   readonly agent: Layer.Layer<Agent, unknown>
   readonly trainer: Layer.Layer<Trainer, unknown>

@@ -8,6 +8,7 @@ export interface BestSoFar {
   readonly canvasLines?: number
 }
 
+/** What the one-run keep rule looks at: the run's report, the best so far and the threshold. */
 export interface DecisionInput {
   readonly report: RunReport
   /** Absent for the baseline: the first successful run is kept by definition. */

@@ -86,7 +86,7 @@ describe("the loop", () => {
     expect(seen).toEqual(["", "- [experiment 2] tried 2\n"])
     expect(readNotes(file)).toBe("- [experiment 2] tried 2\n- [experiment 3] tried 3\n")
     // A second session of the same run (a resume) starts from the notes of the first.
-    await night(4)
+    await night(1)
     expect(seen.at(-1)).toBe("- [experiment 2] tried 2\n- [experiment 3] tried 3\n")
   })
 })

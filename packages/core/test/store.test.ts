@@ -109,6 +109,7 @@ describe("ResultsStore", () => {
     let full = false
     const real = (await import("../src/store/io.js")).nodeStoreIo
     const io: StoreIo = {
+      ...real,
       append: async (path, data) => {
         if (!full) return real.append(path, data)
         throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
@@ -124,5 +125,69 @@ describe("ResultsStore", () => {
     const reopened = await run(makeResultsStore({ dir }).open)
     expect(reopened.records.map((r) => r.id)).toEqual([1])
     expect(reopened.repaired).toEqual([])
+  })
+
+  it("repairs through its injected io: a test double sees every read, truncate and sidecar append", async () => {
+    // TEST DOUBLE: an in-memory file system; nothing touches the disk.
+    const files = new Map<string, string>()
+    const calls: Array<string> = []
+    const io: StoreIo = {
+      append: async (path, data) => {
+        calls.push(`append ${path}`)
+        files.set(path, (files.get(path) ?? "") + data)
+      },
+      read: (path) => {
+        calls.push(`read ${path}`)
+        return files.get(path)
+      },
+      truncate: async (path, length) => {
+        calls.push(`truncate ${path} ${length}`)
+        files.set(path, Buffer.from(files.get(path)!).subarray(0, length).toString())
+      },
+      makeDir: async (path) => {
+        calls.push(`makeDir ${path}`)
+      }
+    }
+    const dir = "/nowhere/runs/t"
+    const store = makeResultsStore({ dir, io })
+    await run(store.open)
+    await run(store.append(record(1)))
+    await run(store.append(record(2)))
+    const jsonl = join(dir, "experiments.jsonl")
+    const tsv = join(dir, "results.tsv")
+    const intact = files.get(jsonl)!
+    files.set(jsonl, `${intact}{"id":3,"tag":"t","desc`)
+    files.set(tsv, `${files.get(tsv)!}bbbbbbb\t0.99`)
+    calls.length = 0
+
+    const opened = await run(makeResultsStore({ dir, io }).open)
+    expect(opened.records.map((r) => r.id)).toEqual([1, 2])
+    expect(opened.repaired).toHaveLength(2)
+    expect(calls).toEqual([
+      `makeDir ${dir}`,
+      `read ${tsv}`,
+      `read ${jsonl}`,
+      `append ${jsonl}.torn`,
+      `truncate ${jsonl} ${Buffer.byteLength(intact)}`,
+      `append ${tsv}.torn`,
+      `truncate ${tsv} ${Buffer.byteLength(`${TSV_HEADER}\n`) + 2 * Buffer.byteLength("bbbbbbb\t0.997900\t44.0\tkeep\tidea 1\n")}`
+    ])
+    expect(files.get(jsonl)).toBe(intact)
+    expect(files.get(`${jsonl}.torn`)).toBe('{"id":3,"tag":"t","desc\n')
+    expect(files.get(`${tsv}.torn`)).toBe("bbbbbbb\t0.99\n")
+    expect(existsSync(dir)).toBe(false)
+    expect((await run(makeResultsStore({ dir, io }).list)).map((r) => r.id)).toEqual([1, 2])
+  })
+
+  it("a read that fails while opening is a StoreError naming the run", async () => {
+    const io: StoreIo = {
+      ...(await import("../src/store/io.js")).nodeStoreIo,
+      read: () => {
+        throw Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" })
+      }
+    }
+    const error = await Effect.runPromise(Effect.flip(makeResultsStore({ dir: tmp(), io }).open))
+    expect(error._tag).toBe("StoreError")
+    expect(error.message).toMatch(/cannot read or repair the store in .*: EIO: i\/o error/)
   })
 })

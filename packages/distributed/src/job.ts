@@ -58,7 +58,8 @@ export const TrainJob = Schema.Struct({
       /** The best commit the experiment was built on. */
       parent: Schema.String,
       edits: Schema.Array(FileEdit),
-      costUsd: Schema.Number,
+      /** null: the agent's spend is unknown (no price for its model). */
+      costUsd: Schema.NullOr(Schema.Number),
       agentMs: Schema.Number,
       proposedAt: Schema.String,
       transcript: Schema.optional(Schema.String),

@@ -8,6 +8,8 @@ export interface PeerResult {
   readonly parameters: number
   readonly tokensPerSec: number
   readonly stepSeconds: number
+  /** CPU seconds a step, all threads (absent from older peer scripts). */
+  readonly cpuSecondsPerStep?: number
 }
 
 export type PeerRun = { readonly peer: PeerResult } | { readonly reason: string }

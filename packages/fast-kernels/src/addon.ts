@@ -67,6 +67,33 @@ export interface NativeKernels {
     dloss: Float32Array,
     dlogits: Float32Array
   ) => void
+  /** out = x / sqrt(mean(x^2) + eps) over each run of `channels` elements. */
+  readonly rmsNorm: (x: Float32Array, channels: number, eps: number, out: Float32Array) => void
+  /** dx of rmsNorm for the upstream gradient dy. */
+  readonly rmsNormBackward: (x: Float32Array, dy: Float32Array, channels: number, eps: number, dx: Float32Array) => void
+  /**
+   * Rotary embeddings: rows of x (2 half elements, `positions` rows a sequence) have their halves
+   * rotated by the angles of cos/sin [positions, half]; `inverse` rotates back (the gradient).
+   */
+  readonly rope: (x: Float32Array, cos: Float32Array, sin: Float32Array, positions: number, inverse: boolean, out: Float32Array) => void
+  /** One AdamW step (bias-corrected for `step`, decoupled weight decay) into new param, m and v arrays. */
+  readonly adamw: (
+    param: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    grad: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    step: number,
+    weightDecay: number,
+    paramOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array
+  ) => void
+  /** out = param - (lr * update + decayLr * param where update * param >= 0). */
+  readonly cautiousUpdate: (param: Float32Array, update: Float32Array, lr: number, decayLr: number, out: Float32Array) => void
   /** What the next sgemm runs on. */
   readonly gemmInfo: () => GemmInfo
   /** Selects "blas", "builtin", or one built-in kernel by name; throws where this build or CPU lacks it. */

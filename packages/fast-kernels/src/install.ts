@@ -21,6 +21,8 @@ import { gatherKernel } from "./kernels/gather.js"
 import { sliceKernel, splitKernel, unpackKernel } from "./kernels/slice.js"
 import { transposeKernel } from "./kernels/transpose.js"
 import { unsortedSegmentSumKernel } from "./kernels/unsorted-segment-sum.js"
+import { fusedLayerGradients, fusedLayerKernels, RmsNorm, RmsNormGrad, Rope } from "./kernels/fused-layers.js"
+import { AdamW, CautiousUpdate, optimizerKernels } from "./kernels/optimizer.js"
 
 export interface FastKernelsInstall {
   readonly installed: boolean
@@ -128,7 +130,9 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     fillLikeKernel(addon, 0, stock.ZerosLike),
     fillLikeKernel(addon, 1, stock.OnesLike),
     unsortedSegmentSumKernel(addon),
-    ...softmaxCrossEntropyKernels(addon)
+    ...softmaxCrossEntropyKernels(addon),
+    ...fusedLayerKernels(addon),
+    ...optimizerKernels(addon)
   ]
   for (const config of configs) replace(tf, config)
   registerGradientOnce(tf)
@@ -170,7 +174,7 @@ const stockKernels = (tf: typeof tfjs) => {
 }
 
 const installedKernelNames = (tf: typeof tfjs) =>
-  [...replacedStockKernels, "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad].filter((name) => {
+  [...replacedStockKernels, "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad, RmsNorm, RmsNormGrad, Rope, AdamW, CautiousUpdate].filter((name) => {
     const config = tf.getKernel(name, "wasm")
     return config !== undefined && ours.has(config)
   })
@@ -179,10 +183,8 @@ let gradientRegistered = false
 const registerGradientOnce = (tf: typeof tfjs) => {
   if (gradientRegistered) return
   gradientRegistered = true
-  tf.registerGradient(
-    softmaxCrossEntropyGradient(
-      (name, inputs, attrs) => tf.engine().runKernel(name, inputs as never, attrs as never) as tfjs.Tensor,
-      (t) => tf.zerosLike(t)
-    )
-  )
+  const runKernel = (name: string, inputs: object, attrs: object) => tf.engine().runKernel(name, inputs as never, attrs as never) as tfjs.Tensor
+  const zerosLike = (t: tfjs.Tensor) => tf.zerosLike(t)
+  for (const gradient of [softmaxCrossEntropyGradient(runKernel, zerosLike), ...fusedLayerGradients(runKernel, zerosLike)])
+    tf.registerGradient(gradient)
 }

@@ -132,7 +132,7 @@ describe("the research loop on a real git workspace", () => {
     await promise
     const hang = await runLoop({
       dir,
-      config: { maxExperiments: 5, runTimeoutSeconds: 0.5, repairAttempts: 0 },
+      config: { maxExperiments: 1, runTimeoutSeconds: 0.5, repairAttempts: 0 },
       agent: [{ description: "hangs", edits: [edit("depth = 4", "depth = 9")] }],
       trainer: [0.1],
       trainerOptions: { delayMs: 30_000 }
@@ -162,8 +162,8 @@ describe("the research loop on a real git workspace", () => {
     writeFileSync(join(dir, "train.ts"), `${CANVAS}// fixed\n`)
     git(dir, "commit", "-q", "-am", "fix the canvas")
     const fixed = head(dir)
-    const second = await runLoop({ dir, config: { maxExperiments: 2 }, agent: [], trainer: [1] })
-    expect((await second.promise).stopReason).toBe("reached maxExperiments (2)")
+    const second = await runLoop({ dir, config: { maxExperiments: 1 }, agent: [], trainer: [1] })
+    expect((await second.promise).stopReason).toBe("reached maxExperiments (1)")
     expect(records(dir).map((r) => [r.id, r.baseline, r.status, r.commit === fixed])).toEqual([
       [1, true, "crash", false],
       [2, true, "keep", true]
@@ -276,7 +276,8 @@ describe("the research loop on a real git workspace", () => {
     const orphan = head(dir)
     // ... and a row of results.tsv torn by the same kill.
     writeFileSync(join(runDirOf(dir), "results.tsv"), `${readFileSync(join(runDirOf(dir), "results.tsv"), "utf8")}abc1234\t0.9`)
-    const resumed = await runLoop({ dir, config: { maxExperiments: 3 }, agent: [{ description: "lr again", edits: [edit("lr = 0.02", "lr = 0.03")] }], trainer: [0.95] })
+    // maxExperiments counts this session's experiments: one more.
+    const resumed = await runLoop({ dir, config: { maxExperiments: 1 }, agent: [{ description: "lr again", edits: [edit("lr = 0.02", "lr = 0.03")] }], trainer: [0.95] })
     const summary = await resumed.promise
     expect(resumed.events.filter((e) => e._tag === "Notice")[1]).toMatchObject({ message: expect.stringMatching(new RegExp(`HEAD ${orphan.slice(0, 7)} .* resetting to the best commit ${best.slice(0, 7)}`)) })
     expect(resumed.events.filter((e) => e._tag === "Notice").map((e) => e.message)[0]).toMatch(/store repaired: results\.tsv: a torn last line .* moved to results\.tsv\.torn/)
@@ -295,8 +296,10 @@ describe("the research loop on a real git workspace", () => {
     const dir = makeRepo()
     let appends = 0
     const io: StoreIo = {
+      ...nodeStoreIo,
       append: async (path, data) => {
-        if (++appends > 4) {
+        // Append 1 is results.tsv's header (written through the same io on open), then a jsonl and a tsv line per record.
+        if (++appends > 5) {
           // A partial write, then ENOSPC: the real io truncates back, so must we.
           throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
         }

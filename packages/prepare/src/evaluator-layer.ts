@@ -15,6 +15,12 @@ const fromEnvironment = (env: PreparedEnvironment): Evaluator["Type"] => ({
     })
 })
 
+/**
+ * The fixed val_bpb metric of a prepared environment as core's `Evaluator` service.
+ *
+ * @example
+ * Effect.provide(program, PreparedEvaluator.fromCache({ profile: "cpu" }))
+ */
 export const PreparedEvaluator = {
   /** The Evaluator of an environment already open. */
   layer: (env: PreparedEnvironment): Layer.Layer<Evaluator> => Layer.succeed(Evaluator, fromEnvironment(env)),

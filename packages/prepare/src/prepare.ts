@@ -28,6 +28,7 @@ export interface PrepareOptions {
   readonly onProgress?: ProgressListener
 }
 
+/** Prepared data opened for training and evaluation: the profile, the tokenizer and the token shards. */
 export interface PreparedEnvironment {
   readonly profile: Profile
   /** The profile+source specific directory. */

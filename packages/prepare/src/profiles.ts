@@ -1,8 +1,10 @@
 // The fixed constants of an environment. A run records its profile so every experiment of
 // the run is judged on the same data, tokenizer, sequence length and evaluation size.
 
+/** The data profiles: "reference" (the original's constants) or "cpu" (small, for a laptop). */
 export type ProfileName = "reference" | "cpu"
 
+/** The fixed constants of a profile: sequence length, vocabulary, time budget, evaluation tokens, data. */
 export interface Profile {
   readonly name: ProfileName
   /** Context length of training rows and of the fixed evaluation (reference 2048). */
@@ -25,6 +27,12 @@ export interface Profile {
   readonly remoteTrainShards: number
 }
 
+/**
+ * Every profile by name.
+ *
+ * @example
+ * profiles.cpu.timeBudgetSeconds
+ */
 export const profiles: Record<ProfileName, Profile> = {
   reference: {
     name: "reference",

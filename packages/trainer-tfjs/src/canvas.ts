@@ -9,6 +9,7 @@
 // in fresh evaluation processes that rebuild the model from those weights and return logits.
 // The parent scores the logits itself (see docs/reliability.md).
 import * as tf from "@tensorflow/tfjs"
+import * as fastKernels from "@autoresearch/fast-kernels"
 import { softmaxCrossEntropy } from "@autoresearch/fast-kernels"
 
 export { tf }
@@ -144,3 +145,23 @@ export const embeddingLookup = (table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor
  */
 export const crossEntropy = (logits: tf.Tensor2D, targets: tf.Tensor1D, softCap = 0): tf.Tensor1D =>
   softmaxCrossEntropy(tf, logits, targets, { softCap })
+
+// Fused layers and optimizer updates: one native kernel each where @autoresearch/fast-kernels
+// installed them (a chain of 5-10 element-wise tfjs kernels otherwise), the same math in stock
+// tfjs ops anywhere else. Differentiable where it matters (rmsNorm, rope).
+
+/** Weightless RMSNorm over the last axis: x / sqrt(mean(x^2) + eps). */
+export const rmsNorm = <T extends tf.Tensor>(x: T, eps = 1e-6): T => fastKernels.rmsNorm(tf, x, eps)
+
+/** Rotary embeddings of x [..., T, 2h], tables cos/sin [T, h]: halves (x1, x2) -> (x1 cos + x2 sin, x2 cos - x1 sin). */
+export const rope = <T extends tf.Tensor>(x: T, cos: tf.Tensor, sin: tf.Tensor): T => fastKernels.rope(tf, x, cos, sin)
+
+export type { AdamWSettings, AdamWState } from "@autoresearch/fast-kernels"
+
+/** One AdamW step (bias-corrected, decoupled weight decay); returns the new param, m and v for the caller to assign. */
+export const adamw = (state: fastKernels.AdamWState, grad: tf.Tensor, settings: fastKernels.AdamWSettings): fastKernels.AdamWState =>
+  fastKernels.adamw(tf, state, grad, settings)
+
+/** param - (lr update + decayLr param where update * param >= 0): Muon's step with cautious weight decay. */
+export const cautiousUpdate = (param: tf.Tensor, update: tf.Tensor, lr: number, decayLr: number): tf.Tensor =>
+  fastKernels.cautiousUpdate(tf, param, update, lr, decayLr)

@@ -7,6 +7,7 @@ import { runInGroup, type GroupExit } from "./process-group.js"
 import { parseSummary } from "./summary.js"
 import { DIVERGED, OUT_OF_MEMORY } from "./crash-signs.js"
 
+/** The command `CommandTrainer` runs per experiment (in the workspace), its arguments and environment. */
 export interface CommandTrainerOptions {
   readonly command: string
   readonly args?: ReadonlyArray<string>
@@ -34,6 +35,12 @@ export const reportFromCommand = (exit: GroupExit): RunReport => {
   )
 }
 
+/**
+ * A Trainer that runs any command printing the reference's summary block (e.g. `uv run train.py`).
+ *
+ * @example
+ * trainer: CommandTrainer.layer({ command: "uv", args: ["run", "train.py"] })
+ */
 export const CommandTrainer = {
   layer: (options: CommandTrainerOptions) =>
     Layer.succeed(Trainer, {

@@ -28,6 +28,7 @@ import { formatSummary } from "./summary.js"
 import { defaultPeakFlops, mfuPercent } from "./harness/summary-values.js"
 import { bundleCanvas } from "./canvas-bundle.js"
 
+/** Settings of the default trainer: backend, peak FLOP/s for MFU, extra environment. */
 export interface TfjsTrainerOptions {
   /** Backend: "auto" (default; or $AUTORESEARCH_BACKEND), "tensorflow-gpu", "tensorflow", "wasm", "cpu". */
   readonly backend?: string

@@ -9,6 +9,7 @@ import { DataSourceConfig } from "@autoresearch/prepare"
 
 export const PROFILE_FILE = join(".autoresearch", "profile.json")
 
+/** The Schema of a workspace's `.autoresearch/profile.json`: its data profile, source and cache. */
 export const WorkspaceProfile = Schema.Struct({
   /** The fixed constants every run of this workspace is judged by. */
   profile: Schema.Literal("reference", "cpu"),
@@ -17,6 +18,7 @@ export const WorkspaceProfile = Schema.Struct({
   /** Cache root of the prepared data, when not the default (~/.cache/autoresearch). */
   cacheDir: Schema.optional(Schema.String)
 })
+/** A workspace's profile file, decoded. */
 export type WorkspaceProfile = typeof WorkspaceProfile.Type
 
 /** The profile file is missing, not JSON, or not a profile; `message` is one line for a person. */

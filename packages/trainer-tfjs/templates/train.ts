@@ -2,7 +2,7 @@
 // Everything here may change. The harness (fixed) calls `train(ctx)`, stops you at the time
 // budget through `ctx.endStep`; fresh processes then `load` the returned weights and the parent
 // scores their logits with the fixed val_bpb.
-import { tf, crossEntropy, embeddingLookup, type CanvasContext, type EvalContext, type Predictor, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
+import { tf, adamw, cautiousUpdate, crossEntropy, embeddingLookup, rmsNorm, rope, type CanvasContext, type EvalContext, type Predictor, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
 
 // ---------------------------------------------------------------------------------------------
 // Hyper-parameters (sized for the `cpu` profile: a tiny model that learns in a minute on 2 cores)
@@ -123,10 +123,6 @@ export const createGPT = (config: GPTConfig, seed = 42): GPT => {
   }
 }
 
-/** Weightless RMSNorm over the last axis. */
-const rmsNorm = <T extends tf.Tensor>(x: T): T =>
-  tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-6))) as T
-
 const cached = (model: GPT, key: string, make: () => tf.Tensor) => {
   let t = model.cache.get(key)
   if (!t) model.cache.set(key, (t = tf.keep(make())))
@@ -146,11 +142,7 @@ const ropeTables = (model: GPT, T: number) => {
 }
 
 /** Rotates pairs (x1, x2) of the two halves of the head dimension by position-dependent angles. */
-export const applyRope = (x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor4D => {
-  const half = x.shape[3] / 2
-  const [x1, x2] = tf.split(x, [half, half], 3)
-  return tf.concat([tf.add(tf.mul(x1!, cos), tf.mul(x2!, sin)), tf.sub(tf.mul(x2!, cos), tf.mul(x1!, sin))], 3) as tf.Tensor4D
-}
+export const applyRope = (x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor4D => rope(x, cos, sin)
 
 /** Additive mask [T, T]: 0 where key j may be seen from query i (i - window <= j <= i), else -1e9. */
 const attentionMask = (model: GPT, T: number, window: number) =>
@@ -298,11 +290,8 @@ export const muonStep = (group: MuonGroup, grads: ReadonlyArray<tf.Tensor>, s: M
     const update = normuon(polarExpress(nesterov), group.second, s.beta2)
     const [inputs, outputs] = group.params[0]!.shape as [number, number]
     const lr = s.lr * muonLrScale(inputs, outputs)
-    tf.unstack(update).forEach((u, i) => {
-      const p = group.params[i]!
-      const agree = tf.cast(tf.greaterEqual(tf.mul(u, p), 0), "float32")
-      p.assign(tf.sub(p, tf.add(tf.mul(u, lr), tf.mul(tf.mul(p, agree), lr * s.weightDecay))))
-    })
+    // Cautious weight decay: decay only where the update agrees in sign with the weight.
+    tf.unstack(update).forEach((u, i) => group.params[i]!.assign(cautiousUpdate(group.params[i]!, u, lr, lr * s.weightDecay)))
   })
 
 export interface AdamParam {
@@ -324,12 +313,11 @@ export const adamParam = (param: tf.Variable, lr: number, betas: readonly [numbe
 /** One AdamW step (eps 1e-10, bias-corrected, no weight decay); `step` counts from 1. */
 export const adamStep = (a: AdamParam, grad: tf.Tensor, step: number, lrMultiplier: number) =>
   tf.tidy(() => {
-    const [b1, b2] = a.betas
-    a.m.assign(tf.add(tf.mul(a.m, b1), tf.mul(grad, 1 - b1)))
-    a.v.assign(tf.add(tf.mul(a.v, b2), tf.mul(tf.square(grad), 1 - b2)))
-    const mHat = tf.div(a.m, 1 - Math.pow(b1, step))
-    const vHat = tf.div(a.v, 1 - Math.pow(b2, step))
-    a.param.assign(tf.sub(a.param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), 1e-10)), a.lr * lrMultiplier)))
+    const [beta1, beta2] = a.betas
+    const next = adamw({ param: a.param, m: a.m, v: a.v }, grad, { lr: a.lr * lrMultiplier, beta1, beta2, eps: 1e-10, step })
+    a.m.assign(next.m)
+    a.v.assign(next.v)
+    a.param.assign(next.param)
   })
 
 export const allParams = (model: GPT): tf.Variable[] => [

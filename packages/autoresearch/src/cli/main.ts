@@ -22,7 +22,8 @@ export const commands: ReadonlyArray<Command> = [initCommand, prepareCommand, tr
 const personError = (error: unknown): { message: string; hint?: string; exitCode: number } | undefined => {
   if (error instanceof UserError) return { message: error.message, ...(error.hint !== undefined ? { hint: error.hint } : {}), exitCode: error.exitCode }
   if (typeof error === "object" && error !== null && "_tag" in error && "message" in error && typeof error.message === "string") {
-    const tag = String(error._tag)
+    // runResearch's ResearchError names the failure behind it in `reason`.
+    const tag = error._tag === "ResearchError" && "reason" in error ? String(error.reason) : String(error._tag)
     const hint = "hint" in error && typeof error.hint === "string" ? error.hint : undefined
     const exitCode = tag === "PrepareError" || tag === "WorkspaceError" || tag === "ForeignStoreError" ? ExitCode.workspace : tag === "ConfigError" ? ExitCode.usage : ExitCode.failure
     return { message: error.message, ...(hint !== undefined ? { hint } : {}), exitCode }

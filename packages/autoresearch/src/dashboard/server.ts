@@ -15,6 +15,7 @@ import { parseRecords, recordsFile, runDir } from "../results/records.js"
 import { dashboardPage } from "./page.js"
 import { applyEvent, emptyState, viewOf, withJobEvents, withRecords, type DashboardState } from "./state.js"
 
+/** Which run the dashboard follows, and where it listens. */
 export interface DashboardOptions {
   readonly workspace: string
   readonly tag: string
@@ -25,12 +26,20 @@ export interface DashboardOptions {
   readonly pollMs?: number
 }
 
+/** A running dashboard: its URL, the state it shows, and `close`. */
 export interface Dashboard {
   readonly url: string
   readonly state: () => DashboardState
   readonly close: () => Promise<void>
 }
 
+/**
+ * Serves a live page of one run (following its experiments.jsonl and events.jsonl) until `close`.
+ *
+ * @example
+ * const dashboard = await startDashboard({ workspace: "/home/me/research", tag: "nov27", port: 0 })
+ * console.log(dashboard.url)
+ */
 export const startDashboard = async (options: DashboardOptions): Promise<Dashboard> => {
   let state = emptyState(options.tag)
   const clients = new Set<ServerResponse>()

@@ -7,11 +7,13 @@ import { ResearchEvent } from "@autoresearch/core"
 import { Schema } from "effect"
 
 export const EVENTS_JSONL = "events.jsonl"
+/** The events.jsonl path of a run directory. */
 export const eventsFile = (runDir: string) => join(runDir, EVENTS_JSONL)
 
 const encodeEvent = Schema.encodeSync(ResearchEvent)
 const decodeEvent = Schema.decodeUnknownEither(ResearchEvent)
 
+/** One line of events.jsonl: an event and when it was published. */
 export interface TimedEvent {
   readonly at: string
   readonly event: ResearchEvent

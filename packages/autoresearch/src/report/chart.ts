@@ -4,12 +4,14 @@
 // Crashes have no metric and are not plotted.
 import type { ExperimentRecord } from "@autoresearch/core"
 
+/** Size and title of the progress chart. */
 export interface ChartOptions {
   readonly width?: number
   readonly height?: number
   readonly title?: string
 }
 
+/** One experiment on the chart: its id, val_bpb and status. */
 export interface ChartPoint {
   readonly id: number
   readonly valBpb: number
@@ -46,6 +48,12 @@ const decimalsFor = (values: ReadonlyArray<number>) => {
   return Math.min(6, Math.max(2, -Math.floor(Math.log10(step)) + 1))
 }
 
+/**
+ * The progress chart of a run (val_bpb per experiment, the running best) as an SVG document.
+ *
+ * @example
+ * writeFileSync("progress.svg", renderChartSvg(readRecords("/home/me/research", "nov27")))
+ */
 export const renderChartSvg = (records: ReadonlyArray<ExperimentRecord>, options: ChartOptions = {}): string => {
   const width = options.width ?? 1200
   const height = options.height ?? 600

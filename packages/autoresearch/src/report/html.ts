@@ -12,6 +12,7 @@ export const escapeHtml = (text: string) =>
 
 const statusClass = (status: string, baseline: boolean) => (baseline ? "baseline" : status)
 
+/** A self-contained HTML report of one run: totals, the chart, the experiments and the kept diffs. */
 export const renderHtmlReport = (
   summary: ResultsSummary,
   records: ReadonlyArray<ExperimentRecord>,

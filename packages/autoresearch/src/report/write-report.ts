@@ -19,6 +19,7 @@ const writeTimeline = async (outDir: string, parallel: ParallelSummary, records:
   return { svg, png: rendered?.written === true ? rendered.path : null }
 }
 
+/** The files `writeReport` wrote (paths), and why a PNG was skipped if it was. */
 export interface ReportFiles {
   readonly svg: string
   readonly png: string | null
@@ -32,6 +33,7 @@ export interface ReportFiles {
 
 export const chartSize = { width: 1200, height: 600 } as const
 
+/** Writes a run's report (SVG and PNG chart, HTML page) and says which files it wrote. */
 export const writeReport = async (options: {
   readonly tag: string
   readonly records: ReadonlyArray<ExperimentRecord>

@@ -52,6 +52,12 @@ export const resolveTag = (workspace: string, tag: string | undefined): string =
   return latest
 }
 
+/**
+ * The records of `runs/<tag>/experiments.jsonl` in a workspace, read with the store's own parser (a torn last line skipped).
+ *
+ * @example
+ * const records = readRecords("/home/me/research", "nov27")
+ */
 export const readRecords = (workspace: string, tag: string): ReadonlyArray<ExperimentRecord> => {
   const file = recordsFile(workspace, tag)
   return parseRecords(readFileSync(file, "utf8"), file)

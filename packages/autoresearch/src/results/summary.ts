@@ -1,7 +1,8 @@
 // The numbers behind `autoresearch results`: per-experiment rows with deltas, and the
 // run's totals (keep rate, best, crashes). Pure: records in, plain data out (the --json shape).
-import type { ExperimentRecord, Status } from "@autoresearch/core"
+import { costTotal, type ExperimentRecord, type Status } from "@autoresearch/core"
 
+/** One experiment as `autoresearch results` shows it (and `--json` prints it). */
 export interface ResultRow {
   readonly id: number
   readonly commit: string
@@ -14,7 +15,8 @@ export interface ResultRow {
   readonly bestAfter: number | null
   readonly memoryGb: number | null
   readonly trainingSeconds: number | null
-  readonly costUsd: number
+  /** The agent's spend on it; null when unknown (a model without a price). */
+  readonly costUsd: number | null
   readonly description: string
   /** Why it crashed or was refused, when it did. */
   readonly failure: string | null
@@ -26,6 +28,7 @@ export interface ResultRow {
   readonly worker: string | null
 }
 
+/** A run's totals and rows: the shape of `autoresearch results --json`. */
 export interface ResultsSummary {
   readonly tag: string
   readonly experiments: number
@@ -44,7 +47,10 @@ export interface ResultsSummary {
   /** baseline − best (positive = improvement). */
   readonly improvement: number | null
   readonly improvementPercent: number | null
+  /** The known agent spend: a lower bound when `unknownCosts` > 0. */
   readonly costUsd: number
+  /** Experiments whose cost is unknown. */
+  readonly unknownCosts: number
   /** The noise floor measured by repeating the baseline, when it was. */
   readonly noise: { readonly samples: ReadonlyArray<number>; readonly std: number } | null
   readonly rows: ReadonlyArray<ResultRow>
@@ -57,6 +63,12 @@ const measured = (record: ExperimentRecord): number | null =>
     ? record.metrics.valBpb
     : null
 
+/**
+ * Rows with deltas and the run's totals from its records (exported as `summarizeResults`).
+ *
+ * @example
+ * console.log(renderTable(summarizeResults("nov27", readRecords(dir, "nov27"))))
+ */
 export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>): ResultsSummary => {
   let best: number | null = null
   let bestRecord: ExperimentRecord | null = null
@@ -93,6 +105,7 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
   const finalBest = best as number | null
   const finalRecord = bestRecord as ExperimentRecord | null
   const improvement = baselineBpb !== null && finalBest !== null ? baselineBpb - finalBest : null
+  const cost = costTotal(records)
   return {
     tag,
     experiments: records.length,
@@ -108,7 +121,8 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
     bestDescription: finalRecord?.description ?? null,
     improvement,
     improvementPercent: improvement !== null && baselineBpb !== null && baselineBpb > 0 ? (100 * improvement) / baselineBpb : null,
-    costUsd: records.reduce((sum, record) => sum + record.costUsd, 0),
+    costUsd: cost.knownUsd,
+    unknownCosts: cost.unknown,
     noise: records.find((record) => record.baseline && record.noise !== undefined)?.noise ?? null,
     rows
   }

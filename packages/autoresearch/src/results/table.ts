@@ -1,5 +1,6 @@
 // Renders a ResultsSummary as the text table of `autoresearch results` (and the running
 // table of `autoresearch run`): one row per experiment, then the totals.
+import { formatCostTotal } from "@autoresearch/core"
 import type { ResultRow, ResultsSummary } from "./summary.js"
 
 export interface TableOptions {
@@ -34,6 +35,7 @@ const rowCells = (row: ResultRow, descriptionWidth: number): Array<string> => [
   clip(row.failure !== null && row.status !== "keep" && row.status !== "discard" ? `${row.description} (${row.failure})` : row.description, descriptionWidth)
 ]
 
+/** The text table of `autoresearch results`: one row per experiment, then the totals. */
 export const renderTable = (summary: ResultsSummary, options: TableOptions = {}): string => {
   const color = options.color ?? false
   const width = options.descriptionWidth ?? 60
@@ -55,6 +57,7 @@ export const renderTable = (summary: ResultsSummary, options: TableOptions = {})
   return [...lines, "", ...renderTotals(summary)].join("\n")
 }
 
+/** The totals lines under the table (counts, keep rate, best, noise floor, agent cost). */
 export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => {
   const lines = [
     `run ${summary.tag}: ${summary.experiments} experiments, ${summary.kept} kept, ${summary.discarded} discarded, ${summary.crashed} crashed` +
@@ -80,7 +83,7 @@ export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => 
   if (confirmed.length > 0) {
     lines.push(`confirmation re-runs: ${confirmed.filter((row) => row.confirmation!.confirmed).length} of ${confirmed.length} candidate keeps confirmed`)
   }
-  if (summary.costUsd > 0) lines.push(`agent cost $${summary.costUsd.toFixed(2)}`)
+  if (summary.costUsd > 0 || summary.unknownCosts > 0) lines.push(`agent cost ${formatCostTotal({ knownUsd: summary.costUsd, unknown: summary.unknownCosts })}`)
   return lines
 }
 

@@ -25,6 +25,7 @@ export const WORKSPACE_FILES = [CANVAS_FILE, PROGRAM_FILE, ".gitignore", "packag
 // load it as CommonJS, and its imports would miss the harness's resolver.
 const PACKAGE_JSON = `${JSON.stringify({ private: true, type: "module", description: "an autoresearch workspace" }, null, 2)}\n`
 
+/** What `initWorkspace` writes: the data profile and source, and the research direction. */
 export interface InitOptions {
   readonly profile?: WorkspaceProfile["profile"]
   readonly source?: WorkspaceProfile["source"]
@@ -32,6 +33,7 @@ export interface InitOptions {
   readonly program?: string
 }
 
+/** A workspace `initWorkspace` created: its directory, profile and first commit. */
 export interface InitializedWorkspace {
   readonly dir: string
   readonly profile: WorkspaceProfile
@@ -51,6 +53,12 @@ const identityArgs = (dir: string): ReadonlyArray<string> => {
   return ["-c", "user.name=autoresearch", "-c", "user.email=autoresearch@localhost"]
 }
 
+/**
+ * Creates a workspace (git repo with train.ts, program.md and the profile), as `autoresearch init` does.
+ *
+ * @example
+ * const { dir, commit } = initWorkspace("/home/me/research", { profile: "cpu" })
+ */
 export const initWorkspace = (target: string, options: InitOptions = {}): InitializedWorkspace => {
   const dir = resolve(target)
   const sdk = sdkCheckout()

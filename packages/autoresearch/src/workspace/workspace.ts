@@ -18,6 +18,7 @@ export type ProfileName = typeof ProfileName.Type
 // The one Schema and reader of the profile file live in the trainer, which reads it too.
 export { WorkspaceProfile }
 
+/** A workspace made by `autoresearch init`: its directory and profile. */
 export interface ResearchWorkspace {
   readonly dir: string
   readonly profile: WorkspaceProfile

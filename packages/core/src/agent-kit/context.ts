@@ -4,6 +4,7 @@
 import type { CanvasFile, ProposalContext } from "../services/agent.js"
 import { renderHistory } from "./history.js"
 
+/** How much of the history and canvas `renderContext` puts in the prompt. */
 export interface ContextOptions {
   /** Non-keep experiments shown in the history table (the most recent). Default 15. */
   readonly recentOthers?: number
@@ -19,6 +20,7 @@ const withoutKeep = (history: ProposalContext["history"]): number => {
   return last < 0 ? 0 : history.length - 1 - last
 }
 
+/** A proposal context as prompt text: the stable part (cacheable) and the part that changes each experiment. */
 export interface RenderedContext {
   /** program.md and the canvas with line numbers. */
   readonly stable: string

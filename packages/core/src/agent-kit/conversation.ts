@@ -2,6 +2,7 @@
 // tool calls executed on the in-memory canvas, usage and cost summed, the transcript saved.
 // An adapter only translates one turn to and from its provider's wire format.
 import { Effect, type Redacted } from "effect"
+import { addCost } from "../cost.js"
 import type { Proposal } from "../domain.js"
 import { AgentError } from "../errors.js"
 import type { ProposalContext } from "../services/agent.js"
@@ -29,6 +30,7 @@ export interface TurnReply {
   readonly note?: string
 }
 
+/** What `runConversation` needs: the context, one `turn` in the provider's wire format, the turn limit, the price and the transcript settings. */
 export interface ConversationOptions {
   readonly agent: string
   readonly model: string
@@ -137,7 +139,7 @@ export const runConversation = (options: ConversationOptions): Effect.Effect<Pro
         Effect.map(save({ kind: "proposal", ...result }), (transcript): Proposal => ({
           description: result.description,
           edits: result.edits,
-          costUsd: cost(),
+          costUsd: knownCost(),
           ...(transcript !== undefined ? { transcript } : {})
         }))
       ),
@@ -148,7 +150,7 @@ export const runConversation = (options: ConversationOptions): Effect.Effect<Pro
             new AgentError({
               message: error.message,
               ...(error.retryable !== undefined ? { retryable: error.retryable } : {}),
-              costUsd: (error.costUsd ?? 0) + cost()
+              costUsd: addCost(error.costUsd ?? 0, knownCost())
             })
           )
         )

@@ -75,6 +75,7 @@ const notEditable = (path: string, files: ReadonlyArray<CanvasFile>) =>
 /** One line, no tabs: the description lands in results.tsv. */
 const cleanDescription = (text: string) => text.replace(/\s+/g, " ").trim().slice(0, 200)
 
+/** What one tool call did: a result for the model, or `Finished` with the proposal's description. */
 export type ToolOutcome =
   | { readonly _tag: "Continue"; readonly result: ToolResult }
   | { readonly _tag: "Finished"; readonly result: ToolResult; readonly description: string }
@@ -89,6 +90,13 @@ export interface EditSession {
 /** Where the `note` tool writes: appends one note and returns the line as written. */
 export type NoteSink = (text: string) => string
 
+/**
+ * An in-memory copy of the canvas that the `replace` / `view` / `note` / `finish` tools act on; its edits become the proposal.
+ *
+ * @example
+ * const session = makeEditSession(ctx.files)
+ * session.execute({ id: "1", name: "view", input: { path: "train.ts" } })
+ */
 export const makeEditSession = (canvas: ReadonlyArray<CanvasFile>, notes?: NoteSink): EditSession => {
   const contents = new Map(canvas.map((file) => [file.path, file.content]))
   const edits: Array<FileEdit> = []

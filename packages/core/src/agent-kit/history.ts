@@ -2,6 +2,7 @@
 // last few other experiments, each with its change against the best before it.
 import type { ExperimentRecord } from "../domain.js"
 
+/** How much of the run's history `renderHistory` shows. */
 export interface HistoryOptions {
   /** How many non-keep experiments to show (the most recent). Default 15. */
   readonly recentOthers?: number

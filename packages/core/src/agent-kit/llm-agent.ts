@@ -46,6 +46,7 @@ export interface WireFormat<Message> {
   ) => Effect.Effect<WireReply<Message>, unknown>
 }
 
+/** What `makeLlmAgent` needs from a provider adapter: its client call, wire format, price and retry settings. */
 export interface LlmAgentOptions<Message> {
   /** "anthropic", "openai": names the agent, its log lines and errors. */
   readonly provider: string
@@ -176,5 +177,5 @@ export const resolvePrice = (options: {
     )
   }
   const say = options.local ? Effect.logDebug : Effect.logWarning
-  return Effect.as(say(`${options.provider}: no price known for model ${options.model}; its cost is unknown and counted as $0 (set prices)`), undefined)
+  return Effect.as(say(`${options.provider}: no price known for model ${options.model}; its cost is unknown, recorded as null and shown as "?" (set prices)`), undefined)
 }

@@ -2,6 +2,7 @@
 // loop's maxCostUsd cap works for any provider and any price change.
 import { Schema } from "effect"
 
+/** A model's price in dollars per million tokens (input, output, cache writes and reads). */
 export const ModelPrice = Schema.Struct({
   /** Dollars per million uncached input tokens. */
   inputPerMTok: Schema.Number.pipe(Schema.nonNegative()),
@@ -14,12 +15,14 @@ export const ModelPrice = Schema.Struct({
   /** Dollars per million tokens read from the prompt cache (default: the input price). */
   cacheReadPerMTok: Schema.optional(Schema.Number.pipe(Schema.nonNegative()))
 })
+/** A model's price per million tokens (see the `ModelPrice` Schema). */
 export type ModelPrice = typeof ModelPrice.Type
 
 /** Prices by model name; a name also prices its dated snapshots (claude-opus-4-20250514, gpt-5.4-mini-2026-03-17). */
 export const PriceTable = Schema.Record({ key: Schema.String, value: ModelPrice })
 export type PriceTable = typeof PriceTable.Type
 
+/** Tokens one call (or a whole conversation) used, by how they are billed. */
 export interface TokenUsage {
   /** Input tokens billed at the full input price (cache reads and writes excluded). */
   readonly inputTokens: number
@@ -28,8 +31,15 @@ export interface TokenUsage {
   readonly cacheReadTokens: number
 }
 
+/** No tokens yet: the start of a sum of usages. */
 export const emptyUsage: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 }
 
+/**
+ * The sum of two usages.
+ *
+ * @example
+ * addUsage(emptyUsage, { inputTokens: 10, outputTokens: 5, cacheWriteTokens: 0, cacheReadTokens: 0 })
+ */
 export const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
   inputTokens: a.inputTokens + b.inputTokens,
   outputTokens: a.outputTokens + b.outputTokens,

@@ -2,6 +2,7 @@
 // retrying a rate limit before the server allows it only earns another 429.
 import { Duration, Effect, Schema } from "effect"
 
+/** How often and how long a provider call is retried. */
 export const RetryPolicy = Schema.Struct({
   /** Retries after the first attempt. */
   maxRetries: Schema.Int.pipe(Schema.nonNegative()),
@@ -10,10 +11,13 @@ export const RetryPolicy = Schema.Struct({
   /** No back-off is longer; a `retry-after` beyond it fails at once instead of stalling the run. */
   maxDelayMs: Schema.Number.pipe(Schema.nonNegative())
 })
+/** How often and how long a provider call is retried (see the `RetryPolicy` Schema). */
 export type RetryPolicy = typeof RetryPolicy.Type
 
+/** 4 retries, from 1 s doubling up to 2 minutes. */
 export const defaultRetryPolicy: RetryPolicy = { maxRetries: 4, initialDelayMs: 1_000, maxDelayMs: 120_000 }
 
+/** Whether a failed call is worth retrying, and after how long the server asked to wait. */
 export type RetryVerdict =
   | { readonly retryable: false }
   | { readonly retryable: true; readonly retryAfterMs?: number }

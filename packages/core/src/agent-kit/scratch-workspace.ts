@@ -18,6 +18,7 @@ export interface ScratchOutcome {
   readonly discarded: ReadonlyArray<string>
 }
 
+/** A throwaway copy of the canvas for a coding agent to edit; its diff becomes the proposal. */
 export interface ScratchWorkspace {
   /** The folder's absolute path: the agent's working directory. */
   readonly dir: string

@@ -28,6 +28,7 @@ export interface SdkErrorClasses<E extends SdkApiError> {
   readonly APIUserAbortError: ErrorClass<Error>
 }
 
+/** How `sdkErrorHandling` reads one provider SDK's errors. */
 export interface SdkErrorOptions<E extends SdkApiError> {
   /** The API's own message in an error response, if it sent one. */
   readonly apiMessage: (error: E) => string | undefined
@@ -35,6 +36,7 @@ export interface SdkErrorOptions<E extends SdkApiError> {
   readonly describeConnectionFailures?: boolean
 }
 
+/** A provider SDK's errors classified (retryable or not) and said in one line. */
 export interface SdkErrorHandling {
   /** Whether a failed call is worth retrying, and after how long the server asked us to wait. */
   readonly classify: (error: unknown) => RetryVerdict

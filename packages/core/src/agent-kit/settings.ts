@@ -11,6 +11,7 @@ export const readSetting = (name: string): Effect.Effect<Option.Option<string>> 
     Effect.map(Option.filter((value) => value.trim() !== ""))
   )
 
+/** Where `loadApiKey` looks for a provider's key: code first, then the environment variable. */
 export interface ApiKeyRequest {
   /** A key passed in code; it wins over the environment. */
   readonly configured: Redacted.Redacted<string> | undefined

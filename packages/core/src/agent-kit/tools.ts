@@ -2,6 +2,7 @@
 // Schemas their arguments are decoded with (a model's arguments are untrusted input).
 import { Schema } from "effect"
 
+/** One tool the LLM agents offer the model: name, description and JSON Schema of its input. */
 export interface ToolDefinition {
   readonly name: "replace" | "view" | "note" | "finish"
   readonly description: string
@@ -14,6 +15,7 @@ export interface ToolDefinition {
   }
 }
 
+/** The agents' tool kit: `replace`, `view`, `note` and `finish`. */
 export const toolDefinitions: ReadonlyArray<ToolDefinition> = [
   {
     name: "replace",
@@ -75,10 +77,14 @@ export const toolDefinitions: ReadonlyArray<ToolDefinition> = [
   }
 ]
 
+/** The input of the `replace` tool: an exact, unique text replacement in one file. */
 export const ReplaceArgs = Schema.Struct({ path: Schema.String, old: Schema.String, new: Schema.String })
+/** The input of the `view` tool: a file and an optional line range. */
 export const ViewArgs = Schema.Struct({
   path: Schema.String,
   range: Schema.optional(Schema.Tuple(Schema.Int, Schema.Int))
 })
+/** The input of the `finish` tool: the proposal's description. */
 export const FinishArgs = Schema.Struct({ description: Schema.String })
+/** The input of the `note` tool: a line for the run's research notes. */
 export const NoteArgs = Schema.Struct({ text: Schema.String })

@@ -2,12 +2,14 @@
 // throughput falls outside the band of recent runs was disturbed and must not decide anything.
 import type { RunMetrics } from "../domain.js"
 
+/** The band of model FLOP/s of recent runs: a run outside it was disturbed by machine load. */
 export interface ThroughputBand {
   readonly low: number
   readonly high: number
   readonly median: number
 }
 
+/** How wide the throughput band is and how many recent runs set it. */
 export interface BandOptions {
   /** The band is at least ± this fraction of the median. Default 0.15. */
   readonly relative?: number

@@ -2,6 +2,7 @@
 // (the baseline's repeats, re-runs of the best, confirmation runs): the estimate sharpens as
 // the night goes on instead of freezing after the first few baseline runs.
 
+/** The run-to-run noise of val_bpb and the degrees of freedom behind it. */
 export interface NoiseEstimate {
   /** Pooled within-configuration standard deviation of val_bpb; 0 when unknown. */
   readonly std: number
@@ -39,4 +40,5 @@ export const tQuantile = (z: number, dof: number): number => {
   return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v ** 3)
 }
 
+/** The arithmetic mean (NaN for no values). */
 export const mean = (values: ReadonlyArray<number>): number => values.reduce((a, b) => a + b, 0) / values.length

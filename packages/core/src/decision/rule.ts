@@ -4,6 +4,7 @@
 // until the evidence decides or the re-runs are used up.
 import { mean, type NoiseEstimate, tQuantile } from "./noise.js"
 
+/** The settings of the sequential decision: minDelta, the bars in standard errors, the re-runs allowed. */
 export interface RuleOptions {
   /** Smallest gain worth keeping, in val_bpb (config `minDelta`). */
   readonly minDelta: number
@@ -17,6 +18,7 @@ export interface RuleOptions {
   readonly maxConfirmations?: number
 }
 
+/** What a decision rests on: the runs of the candidate and the best, the margin, the noise and the bar. */
 export interface Evidence {
   /** val_bpb of every run of the candidate (the first, then its confirmations). */
   readonly candidate: ReadonlyArray<number>
@@ -33,6 +35,7 @@ export interface Evidence {
   readonly bar: number
 }
 
+/** The decision on a candidate: keep, discard, or re-run both once more. */
 export type Verdict =
   | { readonly _tag: "Keep"; readonly reason: string; readonly evidence: Evidence }
   | { readonly _tag: "Discard"; readonly reason: string; readonly evidence: Evidence }

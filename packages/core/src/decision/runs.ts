@@ -2,6 +2,7 @@
 // experiment's own runs and the paired re-runs of the best it was compared with.
 import type { ExperimentRecord } from "../domain.js"
 
+/** Every val_bpb measured per commit in a run's records (repeats, own runs, paired re-runs). */
 export const runsByCommit = (records: ReadonlyArray<ExperimentRecord>): Map<string, Array<number>> => {
   const runs = new Map<string, Array<number>>()
   const add = (commit: string, values: ReadonlyArray<number>) => {

@@ -1,5 +1,6 @@
 // One experiment as a value the phases hand on, and how it ends: a record, or nothing (killed).
 import { Data, Effect } from "effect"
+import type { CostUsd } from "../cost.js"
 import type { Decision, ExperimentRecord, Proposal, RunReport } from "../domain.js"
 import { killed, type LoopRun } from "./run-context.js"
 
@@ -11,7 +12,8 @@ export interface Experiment {
   readonly startedAt: Date
   readonly agentMs: number
   readonly trainMs: number
-  readonly costUsd: number
+  /** The agent's spend so far; null once any part of it is unknown. */
+  readonly costUsd: CostUsd
   /** The proposal whose edits were applied (the last one asked, until one applies). */
   readonly proposal?: Proposal
   /** The commit holding its edits (the parent until they are committed). */

@@ -2,13 +2,14 @@
 // something that is not a Proposal) becomes an answer the loop can record; never a crash.
 import { join } from "node:path"
 import { Cause, Duration, Effect, Either, Schema } from "effect"
+import { addCost, type CostUsd } from "../cost.js"
 import { Proposal } from "../domain.js"
 import { readNotes } from "../agent-kit/notes.js"
 import { describeParseError } from "../errors.js"
 import type { CanvasFile, ProposalContext } from "../services/agent.js"
 import type { Experiment } from "./experiment.js"
 import type { LoopRun } from "./run-context.js"
-import { sessionSeconds, totalCost, type LoopState } from "./state.js"
+import { sessionExperiments, sessionSeconds, totalCost, type LoopState } from "./state.js"
 
 /** Why the agent gave no proposal; `retryable` for a rate limit, overload, server or network error. */
 export interface AgentFailure {
@@ -29,7 +30,7 @@ export const proposalContext = (run: LoopRun, state: LoopState, experiment: Expe
         ? { description: last.description, message: last.crash?.message ?? last.decisionReason, logTail: last.crash?.logTail ?? "" }
         : undefined,
     remaining: {
-      experiments: config.maxExperiments === undefined ? undefined : config.maxExperiments - state.records.length,
+      experiments: config.maxExperiments === undefined ? undefined : config.maxExperiments - sessionExperiments(state),
       seconds: config.maxDurationSeconds === undefined ? undefined : config.maxDurationSeconds - sessionSeconds(state),
       costUsd: config.maxCostUsd === undefined ? undefined : config.maxCostUsd - totalCost(state)
     },
@@ -44,11 +45,12 @@ export const proposalContext = (run: LoopRun, state: LoopState, experiment: Expe
 /** One answer of the agent and the dollars it cost (counted even when it failed). */
 interface Answer {
   readonly answer: Either.Either<Proposal, AgentFailure>
-  readonly costUsd: number
+  readonly costUsd: CostUsd
 }
 
 const decodeProposal = Schema.decodeUnknownEither(Proposal)
-const dollars = (x: unknown) => (typeof x === "number" && Number.isFinite(x) && x > 0 ? x : 0)
+/** A plugin's claim of spend: null is "unknown", anything not a finite positive number is 0. */
+const dollars = (x: unknown): CostUsd => (x === null ? null : typeof x === "number" && Number.isFinite(x) && x > 0 ? x : 0)
 const messageOf = (defect: unknown) => (defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect))
 
 const decoded = (raw: unknown): Answer =>
@@ -83,7 +85,7 @@ export const propose = (
     }),
     Effect.timed,
     Effect.map(([duration, { answer, costUsd }]) => {
-      const next: Experiment = { ...experiment, agentMs: experiment.agentMs + Duration.toMillis(duration), costUsd: experiment.costUsd + costUsd }
+      const next: Experiment = { ...experiment, agentMs: experiment.agentMs + Duration.toMillis(duration), costUsd: addCost(experiment.costUsd, costUsd) }
       return [next, answer] as const
     })
   )

@@ -1,5 +1,6 @@
 // The loop's state as one explicit value. Everything in it is derived from the store's records
 // (and re-derived the same way on a resume), except what is counted per session.
+import { costTotal } from "../cost.js"
 import type { ExperimentRecord, Summary } from "../domain.js"
 import { keepThreshold } from "../policy.js"
 import type { LoopConfig } from "../config.js"
@@ -39,11 +40,14 @@ export const initialState = (records: ReadonlyArray<ExperimentRecord>, head: str
 
 export const bestCommit = (state: LoopState): string => state.best?.commit ?? state.head
 export const noiseStd = (state: LoopState): number => state.records.find((r) => r.noise !== undefined)?.noise?.std ?? 0
-export const totalCost = (state: LoopState): number => state.records.reduce((sum, r) => sum + r.costUsd, 0)
+/** The known spend of the tag (experiments of unknown cost add nothing: `maxCostUsd` cannot see them). */
+export const totalCost = (state: LoopState): number => costTotal(state.records).knownUsd
 /** The margin a change must beat the best by: max(minDelta, noiseZ × noise std). */
 export const threshold = (state: LoopState, config: LoopConfig): number => keepThreshold(config.minDelta, config.noiseZ * noiseStd(state))
 export const nextId = (state: LoopState): number => (state.records.at(-1)?.id ?? 0) + 1
 export const sessionSeconds = (state: LoopState, now = Date.now()): number => (now - state.sessionStart) / 1000
+/** Experiments recorded by this session (a resume's earlier ones not counted): what `maxExperiments` limits. */
+export const sessionExperiments = (state: LoopState): number => state.records.length - state.resumedAfter
 /** Experiments since the last keep (earlier sessions included). */
 export const sinceLastKeep = (state: LoopState): number => {
   const last = state.records.findLastIndex((r) => r.status === "keep")
@@ -76,7 +80,7 @@ export const stopReason = (
 ): string | undefined => {
   if (signals.killed) return "killed by a second interrupt"
   if (signals.stopping) return "interrupted"
-  if (config.maxExperiments !== undefined && state.records.length >= config.maxExperiments) return `reached maxExperiments (${config.maxExperiments})`
+  if (config.maxExperiments !== undefined && sessionExperiments(state) >= config.maxExperiments) return `reached maxExperiments (${config.maxExperiments})`
   if (config.maxDurationSeconds !== undefined && sessionSeconds(state, now) >= config.maxDurationSeconds) {
     return `reached maxDurationSeconds (${config.maxDurationSeconds})`
   }
@@ -98,6 +102,7 @@ export const stopReason = (
 export const summarizeRun = (tag: string, records: ReadonlyArray<ExperimentRecord>, bestCommit: string, stopReason: string): Summary => {
   const count = (f: (r: ExperimentRecord) => boolean) => records.filter(f).length
   const baseline = records.find((r) => r.baseline && r.status === "keep")
+  const cost = costTotal(records)
   return {
     tag,
     experiments: records.length,
@@ -108,7 +113,8 @@ export const summarizeRun = (tag: string, records: ReadonlyArray<ExperimentRecor
     baselineBpb: baseline?.metrics?.valBpb,
     bestBpb: bestOf(records)?.metrics?.valBpb,
     bestCommit,
-    costUsd: records.reduce((sum, r) => sum + r.costUsd, 0),
+    costUsd: cost.knownUsd,
+    ...(cost.unknown > 0 ? { unknownCosts: cost.unknown } : {}),
     stopReason
   }
 }

@@ -14,6 +14,7 @@ export interface LossModel {
   ) => Promise<Float32Array> | Float32Array
 }
 
+/** The metric and what it was measured on: val_bpb, tokens and bytes. */
 export interface Evaluation {
   readonly valBpb: number
   /** Targets counted (those with a byte length > 0). */

@@ -16,6 +16,7 @@ export interface ExperimentLogProblem {
   readonly why: string
 }
 
+/** What `parseExperimentLog` read: the records, a torn last line, the first bad line if any. */
 export interface ExperimentLog {
   /** The records of the complete lines before the first problem. */
   readonly records: ReadonlyArray<ExperimentRecord>
@@ -29,11 +30,21 @@ const why = (error: ParseResult.ParseError) =>
     .map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`)
     .join("; ")
 
-/** Decodes the text of an experiments.jsonl file, stopping at the first line that is not a record. */
-export const parseExperimentLog = (text: string): ExperimentLog => {
+/** Splits a file of lines into its complete lines and a torn fragment (the text after the last newline). */
+export const splitTornLine = (text: string): { readonly complete: string; readonly fragment: string } => {
   const end = text.lastIndexOf("\n") + 1
-  const fragment = text.slice(end)
-  const lines = text.slice(0, end).split("\n")
+  return { complete: text.slice(0, end), fragment: text.slice(end) }
+}
+
+/**
+ * Decodes the text of an experiments.jsonl file, stopping at the first line that is not a record.
+ *
+ * @example
+ * const { records, fragment, problem } = parseExperimentLog(readFileSync("runs/nov27/experiments.jsonl", "utf8"))
+ */
+export const parseExperimentLog = (text: string): ExperimentLog => {
+  const { complete, fragment } = splitTornLine(text)
+  const lines = complete.split("\n")
   const records: Array<ExperimentRecord> = []
   for (let i = 0; i < lines.length; i++) {
     if (lines[i]!.trim() === "") continue

@@ -2,6 +2,7 @@
 // what an agent wrote in its description.
 import type { ExperimentRecord, Status } from "../domain.js"
 
+/** The header line of results.tsv, exactly the reference's. */
 export const TSV_HEADER = "commit\tval_bpb\tmemory_gb\tstatus\tdescription"
 
 /** The reference knows three statuses; the precise one lives in experiments.jsonl. */

@@ -5,6 +5,7 @@
 // yielding gives way to a slightly worse one that has been tried less.
 import type { ExperimentRecord } from "../domain.js"
 
+/** A kept commit as a node of the search tree: its val_bpb, parent and how often it was branched from. */
 export interface SearchNode {
   /** The kept commit: a git ref the workspace can reset to. */
   readonly commit: string
@@ -15,6 +16,7 @@ export interface SearchNode {
   readonly visits: number
 }
 
+/** Picks the commit the next experiment branches from. */
 export interface Strategy {
   readonly name: string
   /** The commit the next experiment starts from; undefined before the baseline is kept. */
@@ -37,6 +39,7 @@ const best = (nodes: ReadonlyArray<SearchNode>) => nodes.reduce<SearchNode | und
 /** The reference: always the best node. */
 export const greedy: Strategy = { name: "greedy", choose: (nodes) => best(nodes)?.commit }
 
+/** The settings of `bestFirst`: how many top nodes may be branched from, and how much it explores. */
 export interface BestFirstOptions {
   /** How many of the best nodes may be branched from. Default 5. */
   readonly topK?: number

@@ -10,6 +10,7 @@ import { Proposal } from "../domain.js"
 
 const decodeProposal = Schema.decodeUnknownSync(Proposal)
 
+/** TEST DOUBLE settings: the canvas an agent adapter is tested on, and where its transcripts go. */
 export interface AgentTestbedOptions {
   /** The content of the one editable file, train.ts. */
   readonly canvas: string
@@ -17,6 +18,13 @@ export interface AgentTestbedOptions {
   readonly transcriptPrefix: string
 }
 
+/**
+ * TEST DOUBLE: fresh proposal contexts, captured logs and errors, and the transcripts, for an agent adapter's tests.
+ *
+ * @example
+ * const bed = makeAgentTestbed({ canvas: "const lr = 0.01\n", transcriptPrefix: "t-" })
+ * const proposal = yield* bed.propose(MyAgent.layer(config))
+ */
 export const makeAgentTestbed = (options: AgentTestbedOptions) => {
   let experimentId = 1
   /** Every log message, and every error a proposal failed with, as text. */

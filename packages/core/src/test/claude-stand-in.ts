@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from "node:util"
 import { type RecordedRequest, type ScriptedHttpServer, type ScriptedReply, startScriptedServer } from "./scripted-http-server.js"
 import { roughTokens, standInResearcherTurn } from "./stand-in-researcher.js"
 
+/** How the Claude stand-in (TEST DOUBLE) answers: the key it expects and its scripted behaviour. */
 export interface ClaudeStandInOptions {
   readonly key: string
   /** The header the key must come in (a gateway may read only x-api-key). Default: either. */
@@ -25,6 +26,12 @@ export interface ClaudeStandInOptions {
 
 const defaultModels = ["claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5", "claude-sonnet-5", "claude-opus-5", "claude-opus-4-8", "claude-sonnet-4-6"]
 
+/**
+ * An Anthropic API error response as the service sends it today, to script a failure.
+ *
+ * @example
+ * server.script.push(claudeError(529, "overloaded_error", "Overloaded"))
+ */
 export const claudeError = (status: number, type: string, message: string): ScriptedReply => ({
   status,
   headers: { "request-id": `req_${Math.random().toString(36).slice(2)}` },
@@ -34,6 +41,13 @@ export const claudeError = (status: number, type: string, message: string): Scri
 type Block = Record<string, unknown> & { type: string }
 type Message = { role: string; content: string | Array<Block> }
 
+/**
+ * TEST DOUBLE: a local HTTP server that answers the Anthropic Messages API as a small researcher would.
+ *
+ * @example
+ * const claude = await startClaudeStandIn({ key: "sk-ant-test" })
+ * // ANTHROPIC_BASE_URL=claude.url
+ */
 export const startClaudeStandIn = async (options: ClaudeStandInOptions): Promise<ScriptedHttpServer & { readonly issued: Map<string, Array<Block>> }> => {
   const models = options.models ?? defaultModels
   // Every assistant content issued, by its first tool_use id: what must come back unchanged.

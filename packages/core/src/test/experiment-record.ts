@@ -2,6 +2,7 @@
 // search: name what matters (id, status, description, val_bpb) and take the rest as given.
 import type { ExperimentRecord } from "../domain.js"
 
+/** TEST DOUBLE input of `experimentRecord`: the fields that matter to a test; the rest take defaults. */
 export interface ExperimentRecordFixture {
   readonly id: number
   readonly status: ExperimentRecord["status"]

@@ -6,6 +6,7 @@ import { ExperimentRecord } from "../domain.js"
 import { describeParseError, StoreError } from "../errors.js"
 import { Store } from "../services/store.js"
 
+/** TEST DOUBLE: a Store layer and the records it holds, to assert on. */
 export interface InMemoryStoreDouble {
   readonly layer: Layer.Layer<Store>
   /** Every record appended (and the ones it started with), oldest first. */
@@ -14,6 +15,13 @@ export interface InMemoryStoreDouble {
 
 const encode = Schema.encodeEither(ExperimentRecord)
 
+/**
+ * TEST DOUBLE: a Store in memory that refuses what the file store would refuse (NaN, missing fields).
+ *
+ * @example
+ * const store = InMemoryStore.make()
+ * await runResearch({ ...options, store: store.layer }); store.records.length
+ */
 export const InMemoryStore = {
   /** A store holding `initial` records already (a resume), or none. */
   make: (initial: ReadonlyArray<ExperimentRecord> = []): InMemoryStoreDouble => {

@@ -10,6 +10,7 @@ import type { FileEdit } from "../domain.js"
 import { EditError, WorkspaceError } from "../errors.js"
 import { Workspace } from "../services/workspace.js"
 
+/** TEST DOUBLE settings: the files of the canvas, which of them the agent may edit, and the directory it claims to be. */
 export interface InMemoryWorkspaceOptions {
   /** The files at the first commit, by relative path (the canvas and anything else, e.g. program.md). */
   readonly files: Readonly<Record<string, string>>
@@ -19,6 +20,7 @@ export interface InMemoryWorkspaceOptions {
   readonly dir?: string
 }
 
+/** TEST DOUBLE: a Workspace layer, its directory, and its files and commits to assert on. */
 export interface InMemoryWorkspaceDouble {
   readonly layer: Layer.Layer<Workspace>
   /** The real directory standing in for the work tree (logs go under runs/ there). */
@@ -53,6 +55,13 @@ const fileDiff = (path: string, before: string, after: string): string => {
   ].join("\n") + "\n"
 }
 
+/**
+ * TEST DOUBLE: a Workspace in memory with the git workspace's edit rules, commits and resets, no git needed.
+ *
+ * @example
+ * const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const lr = 0.01\n" } })
+ * workspace.files()["train.ts"]
+ */
 export const InMemoryWorkspace = {
   make: (options: InMemoryWorkspaceOptions): InMemoryWorkspaceDouble => {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "autoresearch-memory-"))

@@ -8,6 +8,7 @@
 import { type RecordedRequest, type ScriptedHttpServer, type ScriptedReply, startScriptedServer } from "./scripted-http-server.js"
 import { roughTokens, type StandInCall, standInResearcherTurn } from "./stand-in-researcher.js"
 
+/** How the OpenAI stand-in (TEST DOUBLE) answers: the key it expects (none: a local server) and its scripted behaviour. */
 export interface OpenAIStandInOptions {
   /** The bearer key it expects; undefined: any (a local server). */
   readonly key?: string
@@ -19,6 +20,12 @@ export interface OpenAIStandInOptions {
   readonly needsTokens?: number
 }
 
+/**
+ * An OpenAI API error response as the service sends it today, to script a failure.
+ *
+ * @example
+ * server.script.push(openaiError(429, "Rate limit reached", "rate_limit_exceeded"))
+ */
 export const openaiError = (status: number, message: string, type = "invalid_request_error", param: string | null = null): ScriptedReply => ({
   status,
   body: { error: { message, type, param, code: null } }
@@ -39,6 +46,13 @@ const writeAsText = (calls: ReadonlyArray<StandInCall>, style: "bare" | "fence" 
   return json.length === 1 ? json[0]! : `[${json.join(",")}]`
 }
 
+/**
+ * TEST DOUBLE: a local HTTP server that answers the OpenAI Responses and Chat Completions APIs as a small researcher would.
+ *
+ * @example
+ * const openai = await startOpenAIStandIn({ key: "sk-test" })
+ * // OPENAI_BASE_URL=openai.url
+ */
 export const startOpenAIStandIn = async (options: OpenAIStandInOptions = {}): Promise<ScriptedHttpServer> => {
   // Reasoning items issued, by the call_id of the function call they preceded.
   const reasoningFor = new Map<string, Item>()

@@ -13,12 +13,19 @@ export type ScriptedProposal =
 /** A fixed list (played in order), or a function of the call number (0-based) and the context. */
 export type AgentScript = ReadonlyArray<ScriptedProposal> | ((call: number, ctx: ProposalContext) => ScriptedProposal)
 
+/** TEST DOUBLE: an Agent layer and every context the loop handed it. */
 export interface ScriptedAgentDouble {
   readonly layer: Layer.Layer<Agent>
   /** Every context the loop handed to the agent, in order (to assert on feedback and history). */
   readonly contexts: ReadonlyArray<ProposalContext>
 }
 
+/**
+ * TEST DOUBLE: an Agent that plays a fixed script of proposals and failures.
+ *
+ * @example
+ * const agent = ScriptedAgent.make([{ description: "lr up", edits: [{ path: "train.ts", old: "0.01", new: "0.02" }] }, { fail: "rate limited" }])
+ */
 export const ScriptedAgent = {
   make: (script: AgentScript): ScriptedAgentDouble => {
     const contexts: Array<ProposalContext> = []

@@ -5,6 +5,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 
+/** One scripted HTTP answer: status, headers, body (JSON or raw text) and an optional delay. */
 export interface ScriptedReply {
   readonly status?: number
   readonly headers?: Record<string, string>
@@ -13,12 +14,14 @@ export interface ScriptedReply {
   readonly delayMs?: number
 }
 
+/** A request the scripted server received: method, path, headers and parsed body. */
 export interface RecordedRequest {
   readonly path: string
   readonly headers: IncomingHttpHeaders
   readonly body: any
 }
 
+/** TEST DOUBLE: a local HTTP server's URL, its script of replies, the requests it got, and `close`. */
 export interface ScriptedHttpServer {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string
@@ -32,6 +35,7 @@ export interface ScriptedHttpServer {
 /** What a request gets once the script is used up. */
 const scriptExhausted: ScriptedReply = { status: 500, body: { type: "error", error: { type: "api_error", message: "script exhausted" } } }
 
+/** How the scripted server answers a request its script has no reply for. */
 export interface ScriptedServerOptions {
   /** What a request gets once the script is used up (default a 500). */
   readonly exhausted?: ScriptedReply

@@ -13,8 +13,10 @@ export type ScriptedRun =
   | { readonly crash: CrashReason; readonly message?: string; readonly logTail?: string }
   | { readonly trainerError: string }
 
+/** A fixed list of runs (played in order), or a function of the call number and the spec. */
 export type TrainerScript = ReadonlyArray<ScriptedRun> | ((call: number, spec: TrainSpec) => ScriptedRun)
 
+/** TEST DOUBLE settings: how long each run takes, whether it writes a log, the memory it reports. */
 export interface ScriptedTrainerOptions {
   /** Milliseconds each run takes (aborted at once by spec.signal). Default 0. */
   readonly delayMs?: number
@@ -22,6 +24,7 @@ export interface ScriptedTrainerOptions {
   readonly writeLog?: boolean
 }
 
+/** TEST DOUBLE: a Trainer layer and every spec the loop handed it. */
 export interface ScriptedTrainerDouble {
   readonly layer: Layer.Layer<Trainer>
   /** Every spec the loop handed to the trainer, in order. */
@@ -54,6 +57,12 @@ const reportOf = (step: ScriptedRun, budgetSeconds: number): RunReport | Trainer
   return new TrainerError({ message: step.trainerError })
 }
 
+/**
+ * TEST DOUBLE: a Trainer that reports scripted val_bpb values, crashes or trainer errors.
+ *
+ * @example
+ * const trainer = ScriptedTrainer.make([1.0, 0.98, { crash: "oom" }])
+ */
 export const ScriptedTrainer = {
   make: (script: TrainerScript, options: ScriptedTrainerOptions = {}): ScriptedTrainerDouble => {
     const specs: Array<TrainSpec> = []

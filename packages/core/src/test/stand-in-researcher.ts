@@ -3,6 +3,7 @@
 // Its edit is real: it copies the line from the canvas it was shown, so it applies to any canvas
 // with a `const NAME = 0.04`-style line (the real train.ts has MATRIX_LR).
 
+/** One tool call the stand-in researcher makes. */
 export interface StandInCall {
   readonly name: "view" | "replace" | "finish"
   readonly input: Record<string, unknown>

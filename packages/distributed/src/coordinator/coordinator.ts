@@ -79,7 +79,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     const bestCas = yield* Effect.serviceOption(BestCommit)
     const pool = yield* candidatePool(yield* Agent, {
       inFlight: () => [...flights.values()].flatMap((f) => (f.experiment.proposal !== undefined ? [{ id: f.id, description: f.experiment.proposal.description }] : [])),
-      freeSlots: () => Math.max(1, Math.min(options.parallel - flights.size + 1, config.maxExperiments === undefined ? Infinity : config.maxExperiments - state.records.length - flights.size + 1))
+      freeSlots: () => Math.max(1, Math.min(options.parallel - flights.size + 1, config.maxExperiments === undefined ? Infinity : config.maxExperiments - Phases.sessionExperiments(state) - flights.size + 1))
     })
     // The baseline's noise repeats train side by side on the free workers.
     const run: Phases.LoopRun = { ...main, agent: pool.agent, concurrency: options.parallel }
@@ -242,7 +242,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
 
     const signals = () => ({ stopping: Phases.stopping(run), killed: Phases.killed(run), logOf: (id: number) => Phases.logFile(run, id) })
     const whyStop = () =>
-      config.maxExperiments !== undefined && state.records.length + flights.size >= config.maxExperiments
+      config.maxExperiments !== undefined && Phases.sessionExperiments(state) + flights.size >= config.maxExperiments
         ? `reached maxExperiments (${config.maxExperiments})`
         : Phases.stopReason(state, config, signals())
 

@@ -17,7 +17,7 @@ Effect.runPromise(
     db: db!, dir: dir!, remote: remote!, tag: tag!, budgetSeconds: 1, parallel: 2, editable: ["train.ts"], maxExperiments: Number(max),
     leaseSeconds: 2, pollSeconds: 0.1,
     onEvent: (event) =>
-      console.log(event._tag === "ExperimentFinished" ? `recorded ${event.record.id} ${event.record.status}` : event._tag === "Notice" ? `notice ${event.message}` : event._tag)
+      console.log(event._tag === "ExperimentFinished" ? `recorded ${event.record.id} ${event.record.status}` : event._tag === "Notice" ? `notice ${event.message}` : event._tag === "LoopStarted" ? `LoopStarted ${event.resumedAfter}` : event._tag)
   }).pipe(Effect.provide(Layer.merge(agent.layer, GitWorkspace.layer({ dir: dir!, editable: ["train.ts"] }))), Effect.either)
 ).then((outcome) => {
   if (outcome._tag === "Left") {

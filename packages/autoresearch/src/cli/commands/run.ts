@@ -25,7 +25,7 @@ export const runCommand: Command = {
     effort: { type: "string", placeholder: "low|medium|high|xhigh|max", description: "the LLM's effort (Claude's effort, OpenAI's reasoning effort; default the model's)" },
     thinking: { type: "string", placeholder: thinkingModes.join("|"), description: "Claude's thinking (default the model's: Claude 5.x thinks)" },
     tag: { type: "string", short: "t", placeholder: "tag", description: "names the run: branch autoresearch/<tag>, folder runs/<tag>; the same tag resumes (default: today, e.g. nov27)" },
-    experiments: { type: "string", short: "n", placeholder: "n", description: "stop after n experiments in total for the tag (the baseline counts)" },
+    experiments: { type: "string", short: "n", placeholder: "n", description: "stop after n experiments of this invocation (a resume of the same --tag runs n more)" },
     hours: { type: "string", placeholder: "h", description: "stop starting experiments after this many hours" },
     "max-cost": { type: "string", placeholder: "dollars", description: "stop once the agent has spent this much" },
     budget: { type: "string", short: "b", placeholder: "seconds", description: "training seconds per experiment (default: the profile's)" },

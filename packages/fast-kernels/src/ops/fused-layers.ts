@@ -1,0 +1,38 @@
+// RMSNorm and rotary embeddings for a training script: the fused native kernels when
+// installFastKernels put them on the active backend, the same math in stock tfjs ops anywhere
+// else (and for shapes the kernels do not take). Differentiable either way.
+import type * as tfjs from "@tensorflow/tfjs"
+import { RmsNorm, Rope } from "../kernels/fused-layers.js"
+
+const hasKernel = (tf: typeof tfjs, name: string) => tf.getKernel(name, tf.getBackend()) !== undefined
+
+/** Weightless RMSNorm over the last axis: x / sqrt(mean(x^2) + eps). */
+export const rmsNorm = <T extends tfjs.Tensor>(tf: typeof tfjs, x: T, eps = 1e-6): T => {
+  if (hasKernel(tf, RmsNorm) && x.dtype === "float32" && x.rank > 0 && x.size > 0)
+    return tf.engine().runKernel(RmsNorm, { x }, { eps }) as T
+  return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps)))) as T
+}
+
+/**
+ * Rotary embeddings of x [..., T, 2h] with tables cos, sin [T, h]: the halves (x1, x2) of the
+ * last axis become (x1 cos + x2 sin, x2 cos - x1 sin).
+ */
+export const rope = <T extends tfjs.Tensor>(tf: typeof tfjs, x: T, cos: tfjs.Tensor, sin: tfjs.Tensor): T => {
+  const rank = x.rank
+  const fits =
+    rank >= 2 &&
+    cos.rank === 2 &&
+    sin.rank === 2 &&
+    cos.shape[0] === x.shape[rank - 2] &&
+    cos.shape[1]! * 2 === x.shape[rank - 1] &&
+    sin.shape[0] === cos.shape[0] &&
+    sin.shape[1] === cos.shape[1] &&
+    x.size > 0 &&
+    [x, cos, sin].every((t) => t.dtype === "float32")
+  if (hasKernel(tf, Rope) && fits) return tf.engine().runKernel(Rope, { x, cos, sin }, { inverse: false }) as T
+  return tf.tidy(() => {
+    const half = x.shape[rank - 1]! / 2
+    const [x1, x2] = tf.split(x, [half, half], rank - 1)
+    return tf.concat([tf.add(tf.mul(x1!, cos), tf.mul(x2!, sin)), tf.sub(tf.mul(x2!, cos), tf.mul(x1!, sin))], rank - 1)
+  }) as T
+}
