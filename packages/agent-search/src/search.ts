@@ -105,12 +105,16 @@ const directionOf = (dimension: Dimension, change: Change, before: Configuration
 
 const isKept = (record: ExperimentRecord) => record.status === "keep"
 
-/** The next proposal for `content` given the history, or why there is none. */
+/**
+ * The next proposal for `content` given the history, or why there is none. `pending` are the
+ * descriptions of moves already training (a parallel run): their configurations count as tried.
+ */
 export const nextProposal = (
   content: string,
   history: ReadonlyArray<ExperimentRecord>,
   experimentId: number,
-  options: SearchOptions
+  options: SearchOptions,
+  pending: ReadonlyArray<string> = []
 ): SearchResult => {
   const include = options.include ? new Set(options.include) : undefined
   const exclude = new Set(options.exclude ?? [])
@@ -189,6 +193,12 @@ export const nextProposal = (
     }
     last = { dimension, ...(direction !== undefined ? { direction } : {}), kept: kept !== undefined }
   })
+  for (const description of pending) {
+    const changes = parseChanges(description)?.changes
+    if (changes !== undefined && changes.every((change) => current.has(change.name))) {
+      tried.add(configurationKey(new Map([...current, ...changes.map((change) => [change.name, change.new] as const)])))
+    }
+  }
   // Pairs before every single move had its turn spend the night on the wrong moves: in a
   // 20-experiment bench (pairs from the 7th discard), DEPTH and TOTAL_BATCH_SIZE never moved alone.
   const plateauAfter = options.plateauAfter ?? Math.max(6, dimensions.length)

@@ -138,3 +138,33 @@ describe("the search over 40 scripted outcomes", () => {
     })
   )
 })
+
+describe("the search agent in a parallel run", () => {
+  it.effect("proposes several different moves at once, none of them already training, and backs off any of them by its description", () =>
+    Effect.gen(function* () {
+      const agent = yield* Effect.provide(Agent, SearchAgent.layer({ seed: 3 }))
+      const history = [record(1, "baseline", "keep", 1)]
+      const ctx: ProposalContext = { program: "", files: [{ path: "train.ts", content: canvas }], history, remaining: {}, experimentId: 2 }
+      const alone = yield* agent.propose(ctx)
+      // Told that this move is training, it proposes another one.
+      const beside = yield* agent.propose({ ...ctx, inFlight: [{ id: 2, description: alone.description }], experimentId: 3 })
+      expect(beside.description).not.toBe(alone.description)
+
+      const many = yield* agent.proposeMany!({ ...ctx, inFlight: [{ id: 2, description: alone.description }], experimentId: 3 }, 4)
+      expect(many).toHaveLength(4)
+      const descriptions = many.map((p) => p.description)
+      expect(new Set([...descriptions, alone.description]).size).toBe(5)
+      for (const proposal of many) expect(Either.isRight(applyEdits(ctx.files, proposal.edits))).toBe(true)
+
+      // The third idea went to experiment 9 and crashed: the repair backs that move off.
+      const third = many[2]!
+      const crashed = applyEdits(ctx.files, third.edits)
+      const repaired = yield* agent.propose({
+        ...ctx, experimentId: 9, files: Either.getOrThrow(crashed), feedback: { kind: "repair", message: "OOM", description: third.description }
+      })
+      const [name] = third.description.split(" ")
+      expect(repaired.description.startsWith(`${name} `)).toBe(true)
+      expect(repaired.description).not.toBe(third.description)
+    })
+  )
+})

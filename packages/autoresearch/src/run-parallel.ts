@@ -42,20 +42,24 @@ export const preparedTfjsTrainer: Layer.Layer<Trainer> = Layer.effect(
 
 export const runParallelResearch = async (options: ParallelOptions): Promise<Summary> => {
   const { dir, tag, budgetSeconds } = resolveResearch(options)
-  const decoded = Effect.runSync(Effect.either(decodeLoopConfig({ tag, budgetSeconds })))
+  const {
+    dir: _dir, tag: _tag, budgetSeconds: _budget, maxHours, agent: _agent, model: _model, openaiApi: _api, effort: _effort, thinking: _thinking,
+    trainer: _trainer, store: _store, workspace: _workspace, onEvent: _onEvent, eventsLog: _eventsLog, env: _env, parallel, db: _db, remote: _remote, ...loop
+  } = options
+  if (loop.strategy !== undefined && loop.strategy !== "greedy") {
+    // The coordinator branches every experiment from the best; a branching strategy would be ignored.
+    throw new Error(`strategy ${loop.strategy} runs one experiment at a time for now: drop parallel`)
+  }
+  const maxDurationSeconds = loop.maxDurationSeconds ?? (maxHours !== undefined ? maxHours * 3600 : undefined)
+  // Decode first: a bad tag must never become a path.
+  const decoded = Effect.runSync(Effect.either(decodeLoopConfig({ ...loop, tag, budgetSeconds, ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}) })))
   if (decoded._tag === "Left") throw decoded.left
   const runDir = join(dir, "runs", tag)
   const writeEvent = options.eventsLog === false ? undefined : eventLogWriter(eventsFile(runDir))
+  // The sequential loop's options all hold here (noise repeats, repairs, confirmations, back-off, limits).
   const common = {
-    dir, tag, budgetSeconds, parallel: options.parallel, editable: [CANVAS_FILE], programFile: PROGRAM_FILE,
-    ...(options.maxExperiments !== undefined ? { maxExperiments: options.maxExperiments } : {}),
-    ...(options.maxHours !== undefined || options.maxDurationSeconds !== undefined
-      ? { maxDurationSeconds: options.maxDurationSeconds ?? options.maxHours! * 3600 }
-      : {}),
-    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
-    ...(options.minDelta !== undefined ? { minDelta: options.minDelta } : {}),
-    ...(options.strategy === "islands" ? { strategy: "islands" as const } : {}),
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...loop, dir, tag, budgetSeconds, parallel, editable: [CANVAS_FILE], programFile: PROGRAM_FILE,
+    ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}),
     onEvent: (event: Parameters<NonNullable<ResearchOptions["onEvent"]>>[0]) => {
       writeEvent?.(event)
       options.onEvent?.(event)

@@ -21,6 +21,8 @@ const documented = (declaration: ts.Declaration): boolean => {
   // `export const X = ...` keeps its comment on the variable statement, two parents up.
   const holders: Array<ts.Node> = [declaration]
   if (ts.isVariableDeclaration(declaration)) holders.push(declaration.parent.parent)
+  // `export * as X from "..."` keeps its comment on the export statement.
+  if (ts.isNamespaceExport(declaration)) holders.push(declaration.parent)
   return holders.some((node) =>
     ts.getJSDocCommentsAndTags(node).some((doc) => ts.isJSDoc(doc) && (ts.getTextOfJSDocComment(doc.comment) ?? "").trim() !== "")
   )
@@ -36,7 +38,7 @@ const undocumented = (program: ts.Program, file: string): Array<string> => {
     .getExportsOfModule(module)
     .filter((symbol) => {
       const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol
-      return !(target.declarations ?? []).some(documented)
+      return ![...(symbol.declarations ?? []), ...(target.declarations ?? [])].some(documented)
     })
     .map((symbol) => symbol.name)
     .sort()

@@ -49,9 +49,11 @@ describe("run --parallel", () => {
     expect(rows).toHaveLength(3)
     // The rows say which worker trained what; #2 and #3 went to different workers.
     expect(new Set(rows.slice(1).map((row: { worker: string }) => row.worker))).toEqual(new Set(["local-1", "local-2"]))
-    // The run's timeline (runs/par/jobs.jsonl): both workers, three jobs finished, none left in flight.
+    // The run's timeline (runs/par/jobs.jsonl): both workers, five jobs finished (the baseline
+    // and its two noise repeats, as in the sequential loop, then #2 and #3), none left in flight.
     const parallel = JSON.parse(results.stdout).parallel
     expect(parallel.workers.map((w: { name: string }) => w.name)).toEqual(["local-1", "local-2"])
-    expect(parallel).toMatchObject({ jobs: 3, finished: 3, inFlight: [] })
+    expect(parallel).toMatchObject({ jobs: 5, finished: 5, inFlight: [] })
+    expect(records.find((r) => r.baseline).noise.samples).toHaveLength(3)
   })
 })

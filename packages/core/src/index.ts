@@ -13,5 +13,7 @@ export * from "./strategy/index.js"
 export * from "./store/index.js"
 export * from "./agent-kit/index.js"
 export * from "./loop.js"
+/** The loop's phases, for a loop of another shape (the parallel coordinator of @autoresearch/distributed composes them). */
+export * as Phases from "./phases/index.js"
 export * from "./diff-stat.js"
 export * from "./cost.js"

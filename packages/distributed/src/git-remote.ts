@@ -19,9 +19,13 @@ const git = (cwd: string, args: ReadonlyArray<string>) =>
     return Effect.sync(() => child.kill())
   })
 
-/** The ref that holds experiment `n` of run `tag` on the remote. */
-export const experimentRef = (tag: string, experiment: number, round = 0) =>
-  `refs/autoresearch/${tag}/${experiment}${round === 0 ? "" : `.${round}`}`
+/**
+ * The ref that holds a training's commit on the remote: refs/autoresearch/<tag>/<n>, or with the
+ * training's name and commit, refs/autoresearch/<tag>/<name>/<commit> (one ref per commit, so a
+ * queued job's ref never moves under it).
+ */
+export const experimentRef = (tag: string, experiment: number | string, commit?: string) =>
+  `refs/autoresearch/${tag}/${experiment}${commit === undefined ? "" : `/${commit.slice(0, 12)}`}`
 
 /** Pushes `commit` from the workspace to `ref` on the remote (a URL, or a path of a repository). */
 export const pushCommit = (workspaceDir: string, remote: string, commit: string, ref: string) =>

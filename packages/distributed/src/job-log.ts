@@ -48,8 +48,6 @@ export type JobEvent = typeof JobEvent.Type
 const encodeLine = Schema.encodeSync(Schema.parseJson(JobEvent))
 const decodeLine = Schema.decodeUnknownEither(Schema.parseJson(JobEvent))
 
-export const roundOf = (jobId: string): number => Number(jobId.split(".")[1] ?? 0)
-
 /**
  * Decodes jobs.jsonl. A torn last line (a crash mid-append) is skipped; any other line that is
  * not a job event is an error naming its line.
@@ -111,8 +109,9 @@ export const withJobLog = (ledger: JobLedger["Type"], options: JobLogOptions): J
   const offered = (job: TrainJob): JobEvent => {
     experimentOf.set(job.id, job.experiment)
     return {
-      _tag: "Offered", jobId: job.id, experiment: job.experiment, round: roundOf(job.id), at: new Date().toISOString(),
-      ...(job.proposal !== undefined ? { description: job.proposal.description } : { description: "baseline" })
+      _tag: "Offered", jobId: job.id, experiment: job.experiment, round: job.proposal?.round ?? 0, at: new Date().toISOString(),
+      // A noise repeat, a repair's run or a confirmation says which training of the experiment it is.
+      description: `${job.proposal?.description ?? "baseline"}${job.run !== undefined && job.run !== String(job.experiment) ? ` [${job.run}]` : ""}`
     }
   }
   return {

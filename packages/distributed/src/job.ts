@@ -10,13 +10,15 @@ export const MAX_JOB_ID_LENGTH = 36
 export const JobId = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_JOB_ID_LENGTH))
 
 /**
- * The job id of experiment `experiment` of run `tag`, the same every time it is computed, so a
- * coordinator that restarts offers the same id again and the queue keeps one copy. `round`
- * numbers re-trainings of the same experiment (a rebase onto a newer best).
+ * The job id of a training of experiment `experiment` of run `tag`, the same every time it is
+ * computed, so a coordinator that restarts offers the same id again and the queue keeps one
+ * copy. `variant` tells apart the trainings of one experiment (its noise repeats, repairs,
+ * confirmations, a re-training on a newer best): the coordinator passes the run's name, commit
+ * and seed, so the same training of the same commit is always the same job.
  */
-export const jobIdOf = (tag: string, experiment: number, round = 0): string => {
+export const jobIdOf = (tag: string, experiment: number, variant?: string): string => {
   const tagHash = createHash("sha256").update(tag).digest("hex").slice(0, 12)
-  const id = round === 0 ? `${tagHash}-${experiment}` : `${tagHash}-${experiment}.${round}`
+  const id = variant === undefined ? `${tagHash}-${experiment}` : `${tagHash}-${experiment}.${createHash("sha256").update(variant).digest("hex").slice(0, 10)}`
   if (id.length > MAX_JOB_ID_LENGTH) throw new Error(`job id ${id} is longer than ${MAX_JOB_ID_LENGTH} characters`)
   return id
 }
@@ -40,9 +42,15 @@ export const TrainJob = Schema.Struct({
   /** The workspace's prepared profile; a worker refuses a commit recorded for another one. */
   profile: Schema.optional(Schema.String),
   budgetSeconds: Schema.Number,
+  /** Which training of the experiment this is, e.g. `7` or `7-confirm1` (names the logs). */
+  run: Schema.optional(Schema.String),
+  /** Seeds the training (paired confirmations use a fresh seed per pair). */
+  seed: Schema.optional(Schema.Number),
+  /** The wall-clock deadline of the run on the worker (the loop's runDeadlineSeconds). */
+  deadlineSeconds: Schema.optional(Schema.Number),
   /**
-   * What the coordinator needs to record the experiment when the result comes (kept with the
-   * job so a restarted coordinator has it too). Workers ignore it.
+   * The experiment's proposal, as the coordinator needs it to resume the experiment after a
+   * restart (kept with every job of the experiment; absent for the baseline). Workers ignore it.
    */
   proposal: Schema.optional(
     Schema.Struct({
@@ -50,14 +58,15 @@ export const TrainJob = Schema.Struct({
       /** The best commit the experiment was built on. */
       parent: Schema.String,
       edits: Schema.Array(FileEdit),
-      canvasLines: Schema.Number,
       /** null: the agent's spend is unknown (no price for its model). */
       costUsd: Schema.NullOr(Schema.Number),
       agentMs: Schema.Number,
       proposedAt: Schema.String,
       transcript: Schema.optional(Schema.String),
       /** Set on a re-training: the older best the change was first built on. */
-      rebasedFrom: Schema.optional(Schema.String)
+      rebasedFrom: Schema.optional(Schema.String),
+      /** How often the change was re-applied onto a newer best (0: as proposed). */
+      round: Schema.optional(Schema.Number)
     })
   )
 })

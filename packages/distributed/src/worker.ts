@@ -93,8 +93,13 @@ export const processJob = (options: WorkerOptions, job: TrainJob, attempts: numb
     const prepared = yield* checkout.prepare(job)
     if ("_tag" in prepared) return yield* finish(crash("invalid", `worker ${options.name} refused the job: ${prepared.message}`), "")
     mkdirSync(options.logsDir, { recursive: true })
-    const logFile = join(options.logsDir, `${job.tag}-${job.experiment}${job.id.includes(".") ? `.${job.id.split(".")[1]}` : ""}.log`)
-    const report = yield* Effect.suspend(() => trainer.run({ dir: prepared.dir, budgetSeconds: job.budgetSeconds, logFile })).pipe(
+    const logFile = join(options.logsDir, `${job.tag}-${job.run ?? job.experiment}.log`)
+    const spec = {
+      dir: prepared.dir, budgetSeconds: job.budgetSeconds, logFile,
+      ...(job.seed !== undefined ? { seed: job.seed } : {}),
+      ...(job.deadlineSeconds !== undefined ? { deadlineSeconds: job.deadlineSeconds } : {})
+    }
+    const report = yield* Effect.suspend(() => trainer.run(spec)).pipe(
       // A plugin's mistake (a report that does not decode, a defect) is this run's crash.
       Effect.flatMap((input) =>
         Schema.decodeUnknown(RunReport)(input).pipe(

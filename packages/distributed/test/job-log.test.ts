@@ -28,8 +28,8 @@ const makeResearchWorkspace = () => {
 }
 
 const job = (n: number, round = 0): TrainJob => ({
-  id: jobIdOf("t", n, round), tag: "t", experiment: n, commit: "c".repeat(40), ref: `refs/autoresearch/t/${n}`, canvasFiles: [], canvasHash: "", budgetSeconds: 1,
-  proposal: { description: `change ${n}`, parent: "p".repeat(40), edits: [], canvasLines: 1, costUsd: 0, agentMs: 0, proposedAt: "2026-11-30T10:00:00.000Z" }
+  id: jobIdOf("t", n, round === 0 ? undefined : `${n}@${round}`), tag: "t", experiment: n, commit: "c".repeat(40), ref: `refs/autoresearch/t/${n}`, canvasFiles: [], canvasHash: "", budgetSeconds: 1,
+  proposal: { description: `change ${n}`, parent: "p".repeat(40), edits: [], costUsd: 0, agentMs: 0, proposedAt: "2026-11-30T10:00:00.000Z", round }
 })
 
 const result = (j: TrainJob, worker: string, claims: number, valBpb: number): JobResult => ({
@@ -112,9 +112,11 @@ describe("the job log", () => {
     const events = parseJobLog(readFileSync(join(dir, "runs", "jl", "jobs.jsonl"), "utf8"))
     expect(events.problem).toBeUndefined()
     const of = (tag: string) => events.events.filter((e) => e._tag === tag)
-    expect(of("Offered").map((e) => e.experiment)).toEqual([1, 2, 3, 4, 5])
-    expect(of("Finished").map((e) => e.experiment).sort()).toEqual([1, 2, 3, 4, 5])
-    expect(of("Claimed").map((e) => e.experiment).sort()).toEqual([1, 2, 3, 4, 5])
+    // The baseline is three jobs: its run and its two noise repeats (the loop's default), named so.
+    expect(of("Offered").map((e) => e.experiment)).toEqual([1, 1, 1, 2, 3, 4, 5])
+    expect(of("Offered").slice(0, 3).map((e) => (e as { description?: string }).description).sort()).toEqual(["baseline", "baseline [1-noise1]", "baseline [1-noise2]"])
+    expect(of("Finished").map((e) => e.experiment).sort()).toEqual([1, 1, 1, 2, 3, 4, 5])
+    expect(of("Claimed").map((e) => e.experiment).sort()).toEqual([1, 1, 1, 2, 3, 4, 5])
     expect(new Set(of("Claimed").map((e) => (e as { worker: string }).worker))).toEqual(new Set(["local-1", "local-2"]))
     // Each job's claim comes before its result in the file.
     for (const finished of of("Finished")) {

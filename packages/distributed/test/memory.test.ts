@@ -24,12 +24,13 @@ const jobFor = (tag: string, experiment: number): TrainJob => ({
 describe("job ids", () => {
   it("fit the queue's 36 characters whatever the tag, and are stable", () => {
     const long = "a-very-long-tag-name-".repeat(20)
-    for (const id of [jobIdOf(long, 1), jobIdOf(long, 123_456_789), jobIdOf(long, 99_999, 12)]) {
+    for (const id of [jobIdOf(long, 1), jobIdOf(long, 123_456_789), jobIdOf(long, 99_999, "99999-confirm12@" + "f".repeat(40))]) {
       expect(id.length).toBeLessThanOrEqual(MAX_JOB_ID_LENGTH)
     }
     expect(jobIdOf("nov30", 7)).toBe(jobIdOf("nov30", 7))
     expect(jobIdOf("nov30", 7)).not.toBe(jobIdOf("nov31", 7))
-    expect(jobIdOf("nov30", 7, 1)).not.toBe(jobIdOf("nov30", 7))
+    expect(jobIdOf("nov30", 7, "7-noise1@abc")).not.toBe(jobIdOf("nov30", 7))
+    expect(jobIdOf("nov30", 7, "7-noise1@abc")).not.toBe(jobIdOf("nov30", 7, "7-noise1@abd"))
   })
 })
 

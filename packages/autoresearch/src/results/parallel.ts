@@ -83,7 +83,7 @@ export const summarizeJobs = (events: ReadonlyArray<JobEvent>, now: Date = new D
     ofJob.forEach((claim, i) => {
       const next = ofJob[i + 1]
       const won = result !== undefined && result.claim === claim.claim
-      const round = offers.get(jobId)?.round ?? Number(jobId.split(".")[1] ?? 0)
+      const round = offers.get(jobId)?.round ?? 0
       timeline.push({
         jobId, experiment: claim.experiment || result?.experiment || offers.get(jobId)?.experiment || 0, round, worker: claim.worker, claim: claim.claim,
         start: won ? result.startedAt : claim.at,

@@ -91,6 +91,9 @@ export const renderContext = (ctx: ProposalContext, options: ContextOptions = {}
         `\`\`\`\n${lastLines(ctx.lastFailure.logTail, logTailLines)}\n\`\`\``
     )
   }
+  if (ctx.inFlight !== undefined && ctx.inFlight.length > 0) {
+    sections.push(`# Training right now (do not propose these again)\n${ctx.inFlight.map((e) => `- #${e.id}: ${e.description}`).join("\n")}`)
+  }
   const feedback = renderFeedback(ctx, logTailLines)
   if (feedback !== undefined) sections.push(feedback)
   sections.push(`# Budget\nThis is experiment ${ctx.experimentId}. ${renderRemaining(ctx)}`)

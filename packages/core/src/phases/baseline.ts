@@ -19,11 +19,19 @@ export const measureBaseline =
       const samples: Array<number> = []
       if (report._tag === "Success") {
         samples.push(report.metrics.valBpb)
-        for (let k = 1; k <= run.config.noiseRepeats && !stopping(run); k++) {
-          experiment = yield* unlessKilled(run, yield* train(run, experiment, `-noise${k}`))
-          const repeat = experiment.report!
-          if (repeat._tag === "Success") samples.push(repeat.metrics.valBpb)
-          else yield* notice(run, `noise repeat ${k} of the baseline crashed (${repeat.message}); the noise floor uses ${samples.length} run(s)`)
+        // One after another, or (a parallel run's coordinator) side by side on free workers.
+        const repeats = yield* Effect.forEach(
+          Array.from({ length: run.config.noiseRepeats }, (_, i) => i + 1),
+          (k) => Effect.suspend(() => (stopping(run) ? Effect.succeed(undefined) : Effect.flatMap(train(run, experiment, `-noise${k}`), (done) => unlessKilled(run, done)))),
+          { concurrency: run.concurrency ?? 1 }
+        )
+        const base = experiment.trainMs
+        for (const [i, repeat] of repeats.entries()) {
+          if (repeat === undefined) continue
+          experiment = { ...experiment, trainMs: experiment.trainMs + repeat.trainMs - base }
+          const outcome = repeat.report!
+          if (outcome._tag === "Success") samples.push(outcome.metrics.valBpb)
+          else yield* notice(run, `noise repeat ${i + 1} of the baseline crashed (${outcome.message}); the noise floor uses ${samples.length} run(s) so far`)
         }
       }
       return {

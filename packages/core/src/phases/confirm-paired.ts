@@ -46,7 +46,7 @@ export const confirmPaired =
         current = yield* trainSteady(pair, state, current, `-confirm${k}`)
         const again = valueOf(current.report)
         yield* run.workspace.reset(best.commit)
-        current = yield* trainSteady(pair, state, current, `-best${k}`)
+        current = yield* trainSteady(pair, state, current, `-best${k}`, best.commit)
         const bestAgain = valueOf(current.report)
         yield* run.workspace.reset(experiment.commit)
         if (again === undefined || bestAgain === undefined) {

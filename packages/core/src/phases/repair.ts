@@ -19,7 +19,7 @@ export const repair =
         const repairs = experiment.repairs + 1
         experiment = { ...experiment, repairs }
         const context = proposalContext(run, state, experiment, yield* readCanvas(run))
-        const [asked, answer] = yield* propose(run, experiment, { ...context, feedback: { kind: "repair", message, logTail } })
+        const [asked, answer] = yield* propose(run, experiment, { ...context, feedback: { kind: "repair", message, logTail, description: experiment.proposal!.description } })
         experiment = yield* unlessKilled(run, asked)
         if (answer._tag === "Left") break
         const fix = answer.right

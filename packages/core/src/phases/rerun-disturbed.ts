@@ -17,7 +17,13 @@ const BAND_RUNS = 8
  * (`<suffix>-rerun`); the re-run's report replaces it. One re-run at most: a machine that stays
  * busy moves the band itself within a few runs.
  */
-export const rerunIfDisturbed = (run: LoopRun, state: LoopState, experiment: Experiment, suffix: string): Effect.Effect<Experiment, ExperimentEnded> =>
+export const rerunIfDisturbed = (
+  run: LoopRun,
+  state: LoopState,
+  experiment: Experiment,
+  suffix: string,
+  commit = experiment.commit
+): Effect.Effect<Experiment, ExperimentEnded> =>
   Effect.gen(function* () {
     const latest = experiment.runs.at(-1)
     if (latest === undefined || experiment.report?._tag !== "Success") return experiment
@@ -29,9 +35,16 @@ export const rerunIfDisturbed = (run: LoopRun, state: LoopState, experiment: Exp
       `experiment ${experiment.id}: run ${latest.log} trained at ${((latest.throughput ?? 0) / 1e9).toFixed(2)} GFLOP/s, outside the band of recent runs ` +
         `(load ${latest.loadStart} → ${latest.loadEnd}): re-running it before it decides anything`
     )
-    return yield* unlessKilled(run, yield* train(run, marked, `${suffix}-rerun`))
+    return yield* unlessKilled(run, yield* train(run, marked, `${suffix}-rerun`, commit))
   })
 
-/** Trains once (log `<id><suffix>.log`) and re-runs a disturbed run. */
-export const trainSteady = (run: LoopRun, state: LoopState, experiment: Experiment, suffix: string): Effect.Effect<Experiment, ExperimentEnded> =>
-  Effect.flatMap(train(run, experiment, suffix), (trained) => Effect.flatMap(unlessKilled(run, trained), (done) => rerunIfDisturbed(run, state, done, suffix)))
+/** Trains `commit` once (log `<id><suffix>.log`) and re-runs a disturbed run. */
+export const trainSteady = (
+  run: LoopRun,
+  state: LoopState,
+  experiment: Experiment,
+  suffix: string,
+  commit = experiment.commit
+): Effect.Effect<Experiment, ExperimentEnded> =>
+  Effect.flatMap(train(run, experiment, suffix, commit), (trained) =>
+    Effect.flatMap(unlessKilled(run, trained), (done) => rerunIfDisturbed(run, state, done, suffix, commit)))

@@ -25,6 +25,8 @@ export interface LoopRun {
   readonly logsDir: string
   /** The research direction (program.md), read once. */
   readonly program: string
+  /** Trainings one experiment may run at once (its noise repeats); 1 unless a parallel run sets it. */
+  readonly concurrency?: number
 }
 
 /** The first interrupt: stop after the running experiment. */

@@ -36,8 +36,12 @@ const sampleOf = (report: RunReport, suffix: string, log: string, loadStart: num
   }
 }
 
-/** Runs the trainer once (log `<id><suffix>.log`) and returns the experiment with the report and the time. */
-export const train = (run: LoopRun, experiment: Experiment, suffix = ""): Effect.Effect<Experiment> =>
+/**
+ * Runs the trainer once (log `<id><suffix>.log`) on `commit`, the canvas the work tree holds (the
+ * experiment's own unless a phase reset it, e.g. to re-run the best), and returns the experiment
+ * with the report and the time.
+ */
+export const train = (run: LoopRun, experiment: Experiment, suffix = "", commit = experiment.commit): Effect.Effect<Experiment> =>
   Effect.suspend(() => {
     const deadlineSeconds = runDeadlineSeconds(run.config.budgetSeconds, run.config.runTimeoutSeconds)
     const backstop = deadlineSeconds + backstopGraceSeconds(deadlineSeconds)
@@ -53,7 +57,8 @@ export const train = (run: LoopRun, experiment: Experiment, suffix = ""): Effect
         deadlineSeconds,
         logFile: log,
         signal: killSignal ? AbortSignal.any([killSignal, stop.signal]) : stop.signal,
-        onProgress: (p) => run.publishNow({ _tag: "TrainingProgress", id: experiment.id, ...p })
+        onProgress: (p) => run.publishNow({ _tag: "TrainingProgress", id: experiment.id, ...p }),
+        training: { experiment: experiment.id, name: `${experiment.id}${suffix}`, commit }
       })
     ).pipe(
       Effect.map(checkRunReport),

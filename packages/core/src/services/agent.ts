@@ -22,7 +22,18 @@ export interface ProposalContext {
    * Set when the agent is asked again within one experiment: the reason its previous edits
    * did not apply, or the crash log of its change when it is asked to repair it.
    */
-  readonly feedback?: { readonly kind: "edit_failed" | "repair"; readonly message: string; readonly logTail?: string }
+  readonly feedback?: {
+    readonly kind: "edit_failed" | "repair"
+    readonly message: string
+    readonly logTail?: string
+    /** On a repair: the change that crashed, as it was described when proposed. */
+    readonly description?: string
+  }
+  /**
+   * In a parallel run: the experiments proposed and still training (not yet in the history).
+   * Propose something else: they are being measured already.
+   */
+  readonly inFlight?: ReadonlyArray<{ readonly id: number; readonly description: string }>
   /** What is left of the run's limits, where set. */
   readonly remaining: {
     readonly experiments?: number
@@ -49,6 +60,12 @@ export interface AgentService {
   readonly name: string
   /** One idea as edits; the loop decodes the answer, so `{ description, edits }` is enough. */
   readonly propose: (ctx: ProposalContext) => Effect.Effect<ProposalInput, AgentError>
+  /**
+   * Optional: up to `count` different ideas in one call, for a parallel run with `count` free
+   * workers (each becomes an experiment of its own). Without it, the run asks `propose` once per
+   * free worker.
+   */
+  readonly proposeMany?: (ctx: ProposalContext, count: number) => Effect.Effect<ReadonlyArray<ProposalInput>, AgentError>
 }
 
 /** An agent as a plain async function, for `Agent.fromPromise`. */

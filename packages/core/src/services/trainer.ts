@@ -33,6 +33,12 @@ export interface TrainSpec {
   readonly onProgress?: (progress: TrainingProgress) => void
   /** Aborting kills the run (and its whole process group) at once. */
   readonly signal?: AbortSignal
+  /**
+   * Which training this is (the loop sets it): the experiment, the run's name (the log's stem,
+   * e.g. `7` or `7-confirm1`) and the commit whose canvas is in `dir`. A trainer that runs the
+   * job elsewhere (the distributed job queue) sends the commit; a local one may ignore it.
+   */
+  readonly training?: { readonly experiment: number; readonly name: string; readonly commit: string }
 }
 
 /** What a trainer does: the service behind the `Trainer` tag. */

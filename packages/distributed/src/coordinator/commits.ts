@@ -33,8 +33,8 @@ export const gitIn = (cwd: string, args: ReadonlyArray<string>, options: { reado
 /** A file's content at a commit. */
 export const readAt = (dir: string, commit: string, path: string) => gitIn(dir, ["show", `${commit}:${path}`])
 
-/** Commits `files` (path → content) on top of `parent` and points `ref` at the result. */
-export const commitFiles = (dir: string, parent: string, files: ReadonlyMap<string, string>, message: string, ref: string) =>
+/** Commits `files` (path → content) on top of `parent` (and points `ref`, if given, at the result). */
+export const commitFiles = (dir: string, parent: string, files: ReadonlyMap<string, string>, message: string, ref?: string) =>
   Effect.acquireUseRelease(
     Effect.sync(() => mkdtempSync(join(tmpdir(), "ar-index-"))),
     (indexDir) =>
@@ -47,7 +47,7 @@ export const commitFiles = (dir: string, parent: string, files: ReadonlyMap<stri
         }
         const tree = (yield* gitIn(dir, ["write-tree"], { env })).trim()
         const commit = (yield* gitIn(dir, ["commit-tree", tree, "-p", parent, "-F", "-"], { input: message })).trim()
-        yield* gitIn(dir, ["update-ref", ref, commit])
+        if (ref !== undefined) yield* gitIn(dir, ["update-ref", ref, commit])
         return commit
       }),
     (indexDir) => Effect.sync(() => rmSync(indexDir, { recursive: true, force: true }))
