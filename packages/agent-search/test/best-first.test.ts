@@ -65,7 +65,8 @@ describe("the search agent under best-first", () => {
     const dir = makeWorkspace()
     await run(dir, 10)
     git(dir, "gc", "-q", "--prune=now")
-    const summary = await run(dir, 24)
+    // maxExperiments counts one invocation: the resume runs 14 more.
+    const summary = await run(dir, 14)
     const records = Effect.runSync(makeResultsStore({ dir: join(dir, "runs", "s") }).list)
     expect(records).toHaveLength(24)
     expect(records.filter((r) => r.status === "invalid" || r.status === "agent_error" || r.status === "crash")).toEqual([])

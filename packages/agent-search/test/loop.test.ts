@@ -60,7 +60,8 @@ describe("the search agent in the research loop", () => {
   it("proposes applicable edits, resumes from the history alone (deterministically), never repeats a configuration and finds the optimum", async () => {
     const dir = makeWorkspace()
     await run(dir, 8)
-    const summary = await run(dir, 20)
+    // maxExperiments counts one invocation: the resume runs 12 more.
+    const summary = await run(dir, 12)
     const records = Effect.runSync(makeResultsStore({ dir: join(dir, "runs", "s") }).list)
     expect(records).toHaveLength(20)
     expect(records.filter((r) => r.status === "invalid" || r.status === "agent_error")).toEqual([])

@@ -71,7 +71,7 @@ describe("the parallel coordinator runs the loop's phases", () => {
     const summary = await Effect.runPromise(
       runLocalParallelResearch({
         dir, tag, budgetSeconds: 1, parallel: 2, editable: ["train.ts"], maxExperiments: 6, pollSeconds: 0.02,
-        noiseRepeats: 2, confirmKeeps: true, repairAttempts: 1, agentRetryDelaySeconds: 0.2,
+        noiseRepeats: 2, maxConfirmations: 0, confirmKeeps: true, repairAttempts: 1, agentRetryDelaySeconds: 0.2,
         onEvent: (event) => void (event._tag === "Notice" && notices.push(event.message))
       }).pipe(Effect.provide(Layer.mergeAll(agent.layer, trainer.layer, ResultsStore.layer({ dir: join(dir, "runs", tag) }), GitWorkspace.layer({ dir, editable: ["train.ts"] }))))
     )

@@ -105,14 +105,15 @@ describe("the job log", () => {
     })
     const trainer = ScriptedTrainer.make((call) => 2 - call / 100, { delayMs: 100 })
     await Effect.runPromise(
-      runLocalParallelResearch({ dir, tag: "jl", budgetSeconds: 1, parallel: 2, editable: ["train.ts"], maxExperiments: 5, pollSeconds: 0.02 }).pipe(
+      runLocalParallelResearch({ dir, tag: "jl", budgetSeconds: 1, parallel: 2, editable: ["train.ts"], maxExperiments: 5, maxConfirmations: 0, pollSeconds: 0.02 }).pipe(
         Effect.provide(Layer.mergeAll(agent.layer, trainer.layer, ResultsStore.layer({ dir: join(dir, "runs", "jl") }), GitWorkspace.layer({ dir, editable: ["train.ts"] })))
       )
     )
     const events = parseJobLog(readFileSync(join(dir, "runs", "jl", "jobs.jsonl"), "utf8"))
     expect(events.problem).toBeUndefined()
     const of = (tag: string) => events.events.filter((e) => e._tag === tag)
-    // The baseline is three jobs: its run and its two noise repeats (the loop's default), named so.
+    // The baseline is three jobs: its run and its two noise repeats (the loop's default), named so;
+    // with confirmations off every other experiment is one job.
     expect(of("Offered").map((e) => e.experiment)).toEqual([1, 1, 1, 2, 3, 4, 5])
     expect(of("Offered").slice(0, 3).map((e) => (e as { description?: string }).description).sort()).toEqual(["baseline", "baseline [1-noise1]", "baseline [1-noise2]"])
     expect(of("Finished").map((e) => e.experiment).sort()).toEqual([1, 1, 1, 2, 3, 4, 5])

@@ -73,7 +73,7 @@ describe("the research loop on a real git workspace", () => {
     await promise
     const recs = records(dir)
     expect(recs[1]).toMatchObject({ status: "keep", repairs: 1, description: "bigger" })
-    expect(agent.contexts[1]!.feedback).toEqual({ kind: "repair", message: "parse error", logTail: "unexpected ;" })
+    expect(agent.contexts[1]!.feedback).toEqual({ kind: "repair", message: "parse error", logTail: "unexpected ;", description: "bigger" })
     expect(agent.contexts[1]!.files[0]!.content).toContain("depth = 5;;")
     expect(canvas(dir)).toContain("const depth = 5\n")
     expect(head(dir)).toBe(recs[1]!.commit)

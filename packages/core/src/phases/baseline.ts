@@ -26,9 +26,11 @@ export const measureBaseline =
           { concurrency: run.concurrency ?? 1 }
         )
         const base = experiment.trainMs
+        const baseRuns = experiment.runs.length
         for (const [i, repeat] of repeats.entries()) {
           if (repeat === undefined) continue
-          experiment = { ...experiment, trainMs: experiment.trainMs + repeat.trainMs - base }
+          // Each repeat started from the first run's experiment: add only what it added.
+          experiment = { ...experiment, trainMs: experiment.trainMs + repeat.trainMs - base, runs: [...experiment.runs, ...repeat.runs.slice(baseRuns)] }
           const outcome = repeat.report!
           if (outcome._tag === "Success") samples.push(outcome.metrics.valBpb)
           else yield* notice(run, `noise repeat ${i + 1} of the baseline crashed (${outcome.message}); the noise floor uses ${samples.length} run(s) so far`)

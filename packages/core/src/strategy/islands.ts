@@ -6,8 +6,14 @@
 import type { ExperimentRecord } from "../domain.js"
 import { isNewBest } from "./strategy.js"
 
+/**
+ * How the islands strategy splits a run.
+ *
+ * @example
+ * islandBase(records, 7, { islands: 2 }) // the record experiment 7 builds on
+ */
 export interface IslandOptions {
-  /** How many islands (in a parallel run: one per job in flight). */
+  /** How many islands. */
   readonly islands: number
   /** Experiments between migrations. Default 3 × islands. */
   readonly migrateEvery?: number
