@@ -1,11 +1,14 @@
 // Parameters that only make sense moved together: a larger total batch wants a larger learning
-// rate (square-root scaling), a deeper model a proportionally wider one (the aspect ratio kept).
+// rate (square-root scaling), a deeper model a proportionally wider one (the aspect ratio kept),
+// and a smaller total batch a smaller micro-batch (a step must hold whole micro-batches of
+// DEVICE_BATCH_SIZE × sequence length tokens, and the sequence length is not on the canvas).
 // A move of the first brings the others along in the same experiment.
 import type { Configuration } from "./dimensions.js"
 import type { ParamValue } from "./parameters.js"
 
 const TOTAL_BATCH = /^(TOTAL_BATCH_SIZE|BATCH_SIZE|GLOBAL_BATCH_SIZE)$/
 const LEARNING_RATE = /(^|_)LR$|LEARNING_RATE/
+const MICRO_BATCH = /^(DEVICE_BATCH_SIZE|MICRO_BATCH_SIZE|BATCH_SIZE_PER_DEVICE)$/
 const DEPTH = /^(DEPTH|N_LAYERS?|NUM_LAYERS)$/
 const WIDTH = /^(MODEL_DIM|N_EMBD|D_MODEL|WIDTH|HIDDEN_SIZE|EMBED_DIM)$/
 
@@ -25,7 +28,8 @@ export const coupledChanges = (config: Configuration, param: string, before: Par
   const factor = after.value / before.value
   if (TOTAL_BATCH.test(param)) {
     for (const [name, value] of config) {
-      const next = LEARNING_RATE.test(name) ? scaled(value, Math.sqrt(factor), 1) : undefined
+      // Shrinking keeps the micro-batches per step (growing only adds accumulation steps).
+      const next = LEARNING_RATE.test(name) ? scaled(value, Math.sqrt(factor), 1) : MICRO_BATCH.test(name) && factor < 1 ? scaled(value, factor, 1) : undefined
       if (next !== undefined) out.set(name, next)
     }
   } else if (DEPTH.test(param)) {

@@ -101,6 +101,9 @@ describe("coupled parameters", () => {
   it("scales the learning rates by √ of a batch change and the width with the depth", () => {
     const batch = coupledChanges(config, "TOTAL_BATCH_SIZE", config.get("TOTAL_BATCH_SIZE")!, { type: "number", value: 2 ** 13, form: "pow2" })
     expect(Object.fromEntries([...batch].map(([k, v]) => [k, (v as { value: number }).value]))).toEqual({ MATRIX_LR: 0.0566, EMBEDDING_LR: 0.849 })
+    // A smaller step halves the micro-batch too: 2^11 tokens cannot hold one micro-batch of 8 × 512.
+    const smaller = coupledChanges(config, "TOTAL_BATCH_SIZE", config.get("TOTAL_BATCH_SIZE")!, { type: "number", value: 2 ** 11, form: "pow2" })
+    expect(Object.fromEntries([...smaller].map(([k, v]) => [k, (v as { value: number }).value]))).toEqual({ DEVICE_BATCH_SIZE: 4, MATRIX_LR: 0.0283, EMBEDDING_LR: 0.424 })
     const depth = coupledChanges(config, "DEPTH", config.get("DEPTH")!, { type: "number", value: 6, form: "int" })
     expect(Object.fromEntries([...depth].map(([k, v]) => [k, (v as { value: number }).value]))).toEqual({ MODEL_DIM: 384 })
     expect(coupledChanges(config, "WEIGHT_DECAY", config.get("WEIGHT_DECAY")!, { type: "number", value: 0.4, form: "float" }).size).toBe(0)

@@ -122,6 +122,6 @@ describe("the HTML report", () => {
     expect(html).toContain("Do the keeps reproduce?")
     expect(html).toContain("reproduced 1 of 1; false keeps 0")
     expect(html).toContain("- [experiment 2] lr &lt;0.1&gt; helps")
-    expect(html).toContain("2 run(s) vs 4 of the best · margin 0.0310 (needed 0.0200) · σ 0.0080</div>")
+    expect(html).toContain("1 paired re-run(s) with the best · margin 0.0310 (needed 0.0200) · σ 0.0080</div>")
   })
 })

@@ -92,13 +92,14 @@ export type DiffStat = typeof DiffStat.Type
 
 /**
  * What a sequential decision rested on: every run of the candidate and the paired re-runs of
- * the best (the same commit's earlier runs are in earlier records), the margin beyond minDelta,
- * the pooled noise and the bar the margin had to clear.
+ * the best (the same commit's earlier runs are in earlier records), the margin beyond minDelta
+ * (the first run against the best's runs, or with pairs the mean paired difference), the pooled
+ * noise and the bar the margin had to clear.
  */
 export const DecisionEvidence = Schema.Struct({
   candidateRuns: Schema.Array(Schema.Number),
   bestReruns: Schema.Array(Schema.Number),
-  /** Every run of the best the decision used (its history and the re-runs). */
+  /** The best's runs before this decision (the first run was screened against them). */
   bestRuns: Schema.Array(Schema.Number),
   margin: Schema.Number,
   sigma: Schema.Number,

@@ -29,32 +29,37 @@ const scriptedTrainer = (seed: number, seedStd: number, runStd: number) => {
 const SIGMA = 0.011 // the run-to-run σ measured on this machine (issue 17)
 const total = Math.hypot(SIGMA * 0.5, SIGMA * Math.sqrt(0.75)) // seed and timing parts
 
-/** One decision as the loop makes it: 3 baseline runs, then the candidate, confirmed while asked. */
-const decideOnce = (train: ReturnType<typeof scriptedTrainer>, gain: number, firstSeed: number, earlier: ReadonlyArray<ReadonlyArray<number>> = []) => {
+/**
+ * One decision as the loop makes it: 3 baseline runs, then the candidate, confirmed while asked.
+ * `shift` is a change of machine load after the best's runs: every later run (the candidate's
+ * and the paired re-runs) scores `shift` lower, as a quieter machine trains more in the budget.
+ */
+const decideOnce = (train: ReturnType<typeof scriptedTrainer>, gain: number, firstSeed: number, earlier: ReadonlyArray<ReadonlyArray<number>> = [], shift = 0) => {
   const bestTruth = 1.5
   let seed = firstSeed
   const best = [0, 1, 2].map(() => train(bestTruth, seed++))
-  const candidate = [train(bestTruth - gain, seed++)]
+  const candidate = [train(bestTruth - gain - shift, seed++)]
+  const bestReruns: Array<number> = []
   let runs = 1
   for (;;) {
-    const verdict: Verdict = judge(candidate, best, pooledNoise([...earlier, best, candidate]), { minDelta: 0 })
+    const verdict: Verdict = judge(candidate, best, pooledNoise([...earlier, [...best, ...bestReruns], candidate]), { minDelta: 0 }, bestReruns)
     if (verdict._tag !== "Confirm") return { verdict, runs }
-    // A paired re-run: the candidate and the best with the same fresh seed.
+    // A paired re-run: the candidate and the best with the same fresh seed, under the same load.
     const shared = seed++
-    candidate.push(train(bestTruth - gain, shared))
-    best.push(train(bestTruth, shared))
+    candidate.push(train(bestTruth - gain - shift, shared))
+    bestReruns.push(train(bestTruth - shift, shared))
     runs += 2
   }
 }
 
 /** `history` earlier groups of 3 repeated runs feed the noise estimate, as a night's re-runs do. */
-const simulate = (gain: number, trials: number, seed: number, history = 0) => {
+const simulate = (gain: number, trials: number, seed: number, history = 0, shift = 0) => {
   const train = scriptedTrainer(seed, SIGMA * 0.5, SIGMA * Math.sqrt(0.75))
   let keeps = 0
   let runs = 0
   for (let i = 0; i < trials; i++) {
     const earlier = Array.from({ length: history }, (_, g) => [0, 1, 2].map((k) => train(2, 1e6 + i * 100 + g * 3 + k)))
-    const outcome = decideOnce(train, gain, i * 100, earlier)
+    const outcome = decideOnce(train, gain, i * 100, earlier, shift)
     if (outcome.verdict._tag === "Keep") keeps++
     runs += outcome.runs
   }
@@ -75,20 +80,31 @@ describe("the decision rule on a scripted noisy trainer", () => {
     const two = simulate(2 * total, 2000, 24, 6)
     console.log(`after 6 re-run groups: gain 0 keep rate ${none.keepRate} (${none.runsPerDecision} runs); 2σ ${two.keepRate} (${two.runsPerDecision} runs)`)
     expect(none.keepRate).toBeLessThan(0.05)
-    expect(two.keepRate).toBeGreaterThan(0.8)
+    expect(two.keepRate).toBeGreaterThan(0.55)
     expect(two.keepRate).toBeGreaterThan(simulate(2 * total, 2000, 24, 0).keepRate)
+  })
+
+  it("does not read a change of machine load as a gain: the pairs decide, not the best's old runs", () => {
+    // The machine got quieter after the best's runs: every later run scores 2σ lower. Judging the
+    // candidate's runs against the best's old runs kept such no-gain changes (issue 17's #18).
+    const { keepRate } = simulate(0, 4000, 31, 0, 2 * total)
+    console.log(`true gain 0 after a 2σ load shift: keep rate ${keepRate}`)
+    expect(keepRate).toBeLessThan(0.05)
   })
 
   it("keeps a change that is worse in (almost) none of 2000 decisions", () => {
     expect(simulate(-total, 2000, 5).keepRate).toBeLessThan(0.005)
   })
 
-  it("finds a true gain of 2σ in most decisions, and 3σ nearly always", () => {
+  // Pairs alone decide once confirming: half the samples of pooling the best's old runs, so a 2σ
+  // gain is found less often than the pooled test found it (0.76), the price of not reading a
+  // change of load as a gain (docs/loop.md).
+  it("finds a true gain of 2σ in over half the decisions, and 3σ in most", () => {
     const two = simulate(2 * total, 2000, 11)
     const three = simulate(3 * total, 2000, 12)
     console.log(`true gain 2σ: keep rate ${two.keepRate} (${two.runsPerDecision} runs); 3σ: ${three.keepRate} (${three.runsPerDecision} runs)`)
-    expect(two.keepRate).toBeGreaterThan(0.75)
-    expect(three.keepRate).toBeGreaterThan(0.93)
+    expect(two.keepRate).toBeGreaterThan(0.5)
+    expect(three.keepRate).toBeGreaterThan(0.85)
   })
 
   it("the plain one-run rule at 2σ of 3 baseline runs would keep far more false wins", () => {
@@ -121,7 +137,7 @@ describe("the decision rule on a scripted noisy trainer", () => {
     expect(judge([1.05], best, pooledNoise([best]), { minDelta: 0 })._tag).toBe("Discard")
     expect(judge([1.0], [1.1], pooledNoise([[1.1]]), { minDelta: 0 })._tag).toBe("Confirm")
     expect(judge([1.0], [1.1], pooledNoise([[1.1]]), { minDelta: 0.2 })._tag).toBe("Discard")
-    expect(judge([1.0, 1.0, 1.0, 1.0], [1.1, 1.1, 1.1, 1.1], { std: 0, dof: 0 }, { minDelta: 0 })._tag).toBe("Keep")
+    expect(judge([1.0, 1.0, 1.0, 1.0], [1.1], { std: 0, dof: 0 }, { minDelta: 0 }, [1.1, 1.1, 1.1])._tag).toBe("Keep")
   })
 })
 

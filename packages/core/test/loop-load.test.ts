@@ -78,4 +78,22 @@ describe("load-aware runs", () => {
     expect(store.records[1]!.runs!.map((sample) => sample.kind)).toEqual(["run"])
     expect(store.records[1]!.status).toBe("keep")
   })
+
+  it("does not read a quieter machine as a gain: the paired re-runs decide, not the best's old runs", async () => {
+    // The baseline's runs were taken on a busy machine; from experiment 2 on it is quieter and
+    // every run scores 0.03 lower, whatever the option. Option 1 is no better than option 0.
+    const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const option = 0\n" } })
+    const store = InMemoryStore.make()
+    const busy = [2.0, 2.01, 1.99]
+    let runs = 0
+    const trainer = ScriptedTrainer.make(() => ({ valBpb: busy[runs++] ?? 1.97, metrics: { numParamsM: 1, totalTokensM: 1 } }))
+    await runLoop({ tag: "t", budgetSeconds: 1, noiseRepeats: 2, maxExperiments: 2, agent: optionsAgent, trainer: trainer.layer, store: store.layer, workspace: workspace.layer })
+    const change = store.records[1]!
+    // The first run looks a few σ better than the best's runs, so it is confirmed by pairs; each
+    // pair (candidate, then the best, under the same load) shows no difference.
+    expect(change.evidence!.bestReruns.length).toBeGreaterThan(0)
+    expect(change.evidence!.margin).toBeCloseTo(0, 10)
+    expect(change.status).toBe("discard")
+    expect(change.decisionReason).toMatch(/no gain: .* 1 pair\(s\)/)
+  })
 })

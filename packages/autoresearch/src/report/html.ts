@@ -39,7 +39,7 @@ export const renderHtmlReport = (
       const evidence = record.evidence
       const judged =
         evidence !== undefined
-          ? `<div class="evidence">${evidence.candidateRuns.length} run(s) vs ${evidence.bestRuns.length} of the best · margin ${evidence.margin.toFixed(4)} (needed ${evidence.bar.toFixed(4)}) · σ ${evidence.sigma.toFixed(4)}${row.disturbedRuns > 0 ? ` · ${row.disturbedRuns} run(s) disturbed by load, re-run` : ""}</div>`
+          ? `<div class="evidence">${evidence.bestReruns.length > 0 ? `${evidence.bestReruns.length} paired re-run(s) with the best` : `1 run vs ${evidence.bestRuns.length} of the best`} · margin ${evidence.margin.toFixed(4)} (needed ${evidence.bar.toFixed(4)}) · σ ${evidence.sigma.toFixed(4)}${row.disturbedRuns > 0 ? ` · ${row.disturbedRuns} run(s) disturbed by load, re-run` : ""}</div>`
           : ""
       const tail = record.crash !== undefined && record.crash.logTail !== "" ? `<details><summary>log tail</summary><pre>${escapeHtml(record.crash.logTail)}</pre></details>` : ""
       return `<tr class="${statusClass(row.status, row.baseline)}"><td>${row.id}</td><td><code>${escapeHtml(row.commit)}</code></td><td>${formatBpb(row.valBpb)}</td><td>${formatDelta(row.deltaVsBest)}</td><td>${row.memoryGb === null ? "-" : row.memoryGb.toFixed(1)}</td><td>${formatThroughput(row)}</td><td>${formatLoad(row)}</td><td>${row.baseline ? "baseline" : row.status}</td><td>${escapeHtml(row.description)}${failure}${judged}${change}${tail}</td></tr>`

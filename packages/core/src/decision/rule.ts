@@ -1,7 +1,9 @@
 // The keep rule as a sequential test, pure data in and out. One run of a candidate is compared
 // with every run of the best so far; a clear win stands, a clear loss goes, and anything in
 // between asks for a paired re-run (the candidate and the best, both with the same fresh seed)
-// until the evidence decides or the re-runs are used up.
+// until the evidence decides or the re-runs are used up. Once pairs exist the decision rests on
+// them alone: a pair runs back to back under the same load, while the best's earlier runs (and
+// the candidate's first) may have run under another, and a change of load is not a gain.
 import { mean, type NoiseEstimate, tQuantile } from "./noise.js"
 
 /** The settings of the sequential decision: minDelta, the bars in standard errors, the re-runs allowed. */
@@ -22,14 +24,19 @@ export interface RuleOptions {
 export interface Evidence {
   /** val_bpb of every run of the candidate (the first, then its confirmations). */
   readonly candidate: ReadonlyArray<number>
-  /** val_bpb of every run of the best (its own runs and the paired re-runs). */
+  /** val_bpb of the best's runs before this decision. */
   readonly best: ReadonlyArray<number>
-  /** mean(best) − mean(candidate) − minDelta: the gain beyond the smallest worth keeping. */
+  /** val_bpb of the best's paired re-runs (pair k: `candidate[k]` and `bestReruns[k − 1]`). */
+  readonly bestReruns: ReadonlyArray<number>
+  /**
+   * The gain beyond the smallest worth keeping, minus minDelta: before any pair, mean(best) −
+   * candidate[0]; with pairs, the mean paired difference mean(bestReruns) − mean(candidate[1..]).
+   */
   readonly margin: number
   /** The run-to-run noise used, and its degrees of freedom. */
   readonly sigma: number
   readonly dof: number
-  /** Standard error of the margin: σ·√(1/n_candidate + 1/n_best). */
+  /** Standard error of the margin: σ·√(1 + 1/n_best) for the first run, σ·√(2/pairs) with pairs. */
   readonly standardError: number
   /** The margin a keep needed (t(z, dof) × standard error). */
   readonly bar: number
@@ -44,27 +51,35 @@ export type Verdict =
 
 const fmt = (x: number) => x.toFixed(4)
 
-/** Judges a candidate against the best on the runs so far. */
+/**
+ * Judges a candidate against the best. `candidate` holds its first run then its confirmation
+ * runs; `best` the best's runs before this decision; `bestReruns` the best's paired re-runs, one
+ * per confirmation. The first run is screened against `best`; after that only the pairs count.
+ */
 export const judge = (
   candidate: ReadonlyArray<number>,
   best: ReadonlyArray<number>,
   noise: NoiseEstimate,
-  options: RuleOptions
+  options: RuleOptions,
+  bestReruns: ReadonlyArray<number> = []
 ): Verdict => {
   const z = options.z ?? 2
   const clearZ = options.clearZ ?? 4
   const enterZ = options.enterZ ?? 0.5
   const maxConfirmations = options.maxConfirmations ?? 3
-  const margin = mean(best) - mean(candidate) - options.minDelta
+  const confirmations = Math.min(candidate.length - 1, bestReruns.length)
+  const paired = confirmations > 0
+  const margin = paired
+    ? mean(bestReruns.slice(0, confirmations)) - mean(candidate.slice(1, confirmations + 1)) - options.minDelta
+    : mean(best) - candidate[0]! - options.minDelta
   // σ measured as 0 over repeated runs is a deterministic trainer: then one run does decide.
   const known = noise.dof > 0
-  const standardError = known ? noise.std * Math.sqrt(1 / candidate.length + 1 / best.length) : 0
+  const standardError = !known ? 0 : paired ? noise.std * Math.sqrt(2 / confirmations) : noise.std * Math.sqrt(1 + 1 / best.length)
   const t = (q: number) => tQuantile(q, noise.dof)
   const bar = t(z) * standardError
-  const evidence: Evidence = { candidate, best, margin, sigma: noise.std, dof: noise.dof, standardError, bar }
-  const confirmations = candidate.length - 1
+  const evidence: Evidence = { candidate, best, bestReruns, margin, sigma: noise.std, dof: noise.dof, standardError, bar }
   const left = confirmations < maxConfirmations
-  const runs = `${candidate.length} run(s) vs ${best.length}`
+  const runs = paired ? `${confirmations} pair(s)` : `1 run vs ${best.length}`
   const facts = `margin ${fmt(margin)}, σ ${fmt(noise.std)} (${noise.dof} dof), needed ${fmt(bar)}; ${runs}`
 
   if (margin <= 0) return { _tag: "Discard", reason: `no gain: ${facts}`, evidence }

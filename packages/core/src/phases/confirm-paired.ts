@@ -1,6 +1,6 @@
 // Confirm by the sequential test (config `maxConfirmations` > 0): the first run is judged
 // against every run of the best; a gain within a few σ asks for a paired re-run (the
-// candidate, then the best, back to back, with the same fresh seed) until the evidence decides. A
+// candidate, then the best, back to back, with the same fresh seed) until the pairs decide. A
 // confirmation run disturbed by load is re-run (rerun-disturbed.ts), as the first run was.
 import { Effect } from "effect"
 import { judge, pooledNoise, runsByCommit } from "../decision/index.js"
@@ -38,7 +38,7 @@ export const confirmPaired =
       const bestReruns: Array<number> = []
       const options = { minDelta: run.config.minDelta, z: run.config.noiseZ, maxConfirmations: run.config.maxConfirmations }
       const groups = () => [...[...runs].filter(([commit]) => commit !== best.commit).map(([, values]) => values), [...history, ...bestReruns], candidate]
-      let verdict = judge(candidate, [...history, ...bestReruns], pooledNoise(groups()), options)
+      let verdict = judge(candidate, history, pooledNoise(groups()), options)
       let decision: Decision | undefined
       while (verdict._tag === "Confirm") {
         const k = candidate.length
@@ -55,7 +55,7 @@ export const confirmPaired =
         }
         candidate.push(again)
         bestReruns.push(bestAgain)
-        verdict = judge(candidate, [...history, ...bestReruns], pooledNoise(groups()), options)
+        verdict = judge(candidate, history, pooledNoise(groups()), options, bestReruns)
       }
       const { evidence } = verdict
       return {
