@@ -1,4 +1,4 @@
-// pnpm bench:trainer [--json] [--budget 60] [--steps 5]
+// pnpm bench:trainer [--json] [--budget 60] [--steps 5] [--peer [--peer-threads N]] [--rounds 2] [--baseline canvas.ts]
 // The template canvas's speed and quality on this machine:
 //   1. val_bpb after a fixed budget (default 60 s) through TfjsTrainer (a real harness run),
 //      with its overhead (total - training seconds: start-up, data, warm-up steps, evaluation);
@@ -12,14 +12,20 @@
 // and the load average is printed with them (the machine may be shared). Both also report CPU
 // seconds a step (all threads): "cpuRatio" (PyTorch's CPU seconds a token over ours) compares
 // the work each needs, which the load changes far less than the wall-clock "ratio"; "cores" is
-// how many cores this process may run on.
+// how many cores this process may run on. PyTorch gets as many threads as our kernels use
+// (the addon's pool; 1 on stock tfjs), not its own default (1 on some machines), so that the two
+// use the same cores; --peer-threads N overrides it. Both counts are printed ("threads").
+// --baseline measures a second canvas file (e.g. an older template, placed inside
+// packages/trainer-tfjs so that its imports resolve) at the probe sizes in the same rounds:
+// before/after figures from one run ("baseline" in --json).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { parseArgs } from "node:util"
 import { loadPrepared, prepare, type PreparedEnvironment } from "../packages/prepare/src/index.js"
 import { runPeerProbe } from "../packages/fast-kernels/bench/peer.js"
+import { loadNativeKernels } from "../packages/fast-kernels/src/index.js"
 import { tf } from "../packages/trainer-tfjs/src/canvas.js"
 import {
   canvasTemplatePath,
@@ -29,14 +35,11 @@ import {
   trainOnce,
   unigramBpb
 } from "../packages/trainer-tfjs/src/index.js"
-import {
-  createGPT,
-  createOptimizer,
-  modelConfig,
-  trainingStep,
-  type GPTConfig,
-  type MicroBatch
-} from "../packages/trainer-tfjs/templates/train.js"
+import * as template from "../packages/trainer-tfjs/templates/train.js"
+import { modelConfig, type GPTConfig, type MicroBatch } from "../packages/trainer-tfjs/templates/train.js"
+
+/** What the step measurements need of a canvas module. */
+export type CanvasSteps = Pick<typeof template, "createGPT" | "createOptimizer" | "trainingStep">
 
 export interface StepThroughput {
   readonly tokensPerSec: number
@@ -51,12 +54,13 @@ export const measureSteps = async (
   config: GPTConfig,
   rows: number,
   batches: () => MicroBatch,
-  steps: number
+  steps: number,
+  canvas: CanvasSteps = template
 ): Promise<StepThroughput> => {
-  const model = createGPT(config)
-  const opt = createOptimizer(model)
+  const model = canvas.createGPT(config)
+  const opt = canvas.createOptimizer(model)
   const step = async () => {
-    const loss = trainingStep(model, opt, [batches()], rows, config.seqLen, 0)
+    const loss = canvas.trainingStep(model, opt, [batches()], rows, config.seqLen, 0)
     await loss.data()
     loss.dispose()
   }
@@ -80,11 +84,11 @@ export const measureSteps = async (
  */
 export const probeConfig: GPTConfig = { vocabSize: 8192, seqLen: 256, depth: 4, dim: 256, nHead: 4, headDim: 64, windows: [256, 256, 256, 256] }
 
-export const measureProbe = (steps = 3): Promise<StepThroughput> => {
+export const measureProbe = (steps = 3, canvas: CanvasSteps = template): Promise<StepThroughput> => {
   let seed = 1
   const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0), seed / 2 ** 32)
   const tokens = () => Int32Array.from({ length: 8 * 256 }, () => Math.floor(random() * probeConfig.vocabSize))
-  return measureSteps(probeConfig, 8, () => ({ inputs: tokens(), targets: tokens() }), steps)
+  return measureSteps(probeConfig, 8, () => ({ inputs: tokens(), targets: tokens() }), steps, canvas)
 }
 
 /** The template's defaults at the profile (DEVICE_BATCH_SIZE 8 rows of maxSeqLen). */
@@ -121,7 +125,9 @@ const main = async () => {
       peer: { type: "boolean" },
       budget: { type: "string", default: "60" },
       steps: { type: "string", default: "5" },
-      rounds: { type: "string", default: "2" }
+      rounds: { type: "string", default: "2" },
+      "peer-threads": { type: "string" },
+      baseline: { type: "string" }
     }
   })
   const budgetSeconds = Number(values.budget)
@@ -135,16 +141,28 @@ const main = async () => {
 
   const backend = await selectBackend(parseBackendChoice(process.env.AUTORESEARCH_BACKEND))
   const kernels = backend.name === "wasm" ? await installFastKernelsIfPresent() : "fast kernels: n/a"
+  // The threads our kernels use: the addon's pool where the fast kernels are installed.
+  const native = loadNativeKernels()
+  const ourThreads = kernels.includes("GEMM:") && "addon" in native ? native.addon.gemmInfo().threads : 1
+  const peerThreads = values["peer-threads"] === undefined ? ourThreads : Number(values["peer-threads"])
+  if (!Number.isInteger(peerThreads) || peerThreads < 1) throw new Error(`--peer-threads must be a whole number >= 1, got ${values["peer-threads"]}`)
+  const baselineCanvas = values.baseline === undefined ? undefined : ((await import(pathToFileURL(resolve(values.baseline)).href)) as CanvasSteps)
   const profile = await measureProfile(env, steps)
-  // The canvas at the probe sizes and the PyTorch probe in alternating rounds, best round each.
+  // The canvas at the probe sizes (and the baseline canvas) and the PyTorch probe in
+  // alternating rounds, best round each.
   const loadBefore = loadavg()
   let probe: StepThroughput | undefined
+  let baseline: StepThroughput | undefined
   let peerRun: ReturnType<typeof runPeerProbe> | undefined
   for (let round = 0; round < Math.max(1, Number(values.rounds)); round++) {
     const mine = await measureProbe(Math.max(2, Math.ceil(steps / 2)))
     if (probe === undefined || mine.tokensPerSec > probe.tokensPerSec) probe = mine
+    if (baselineCanvas !== undefined) {
+      const theirs = await measureProbe(Math.max(2, Math.ceil(steps / 2)), baselineCanvas)
+      if (baseline === undefined || theirs.tokensPerSec > baseline.tokensPerSec) baseline = theirs
+    }
     if (!values.peer || (peerRun !== undefined && "reason" in peerRun)) continue
-    const run = runPeerProbe(join(dirname(fileURLToPath(import.meta.url)), "peer_probe.py"))
+    const run = runPeerProbe(join(dirname(fileURLToPath(import.meta.url)), "peer_probe.py"), 5, peerThreads)
     if (peerRun === undefined || "reason" in run || ("peer" in peerRun && run.peer.tokensPerSec > peerRun.peer.tokensPerSec)) peerRun = run
   }
   probe = probe!
@@ -160,6 +178,7 @@ const main = async () => {
     ["load average (probe rounds)", load],
     [`cpu profile: tokens/s`, `${profile.tokensPerSec.toFixed(0)} (${(profile.secondsPerStep * 1000).toFixed(0)} ms/step, ${(profile.params / 1e6).toFixed(2)} M params)`],
     ["cores this process may use", String(availableParallelism())],
+    ["threads", `ours ${ourThreads}${peer === undefined ? "" : `, PyTorch ${peer.threads}`}`],
     [`probe config: tokens/s`, `${probe.tokensPerSec.toFixed(0)} (${(probe.secondsPerStep * 1000).toFixed(0)} ms/step, ${(probe.cpuSecondsPerStep * 1000).toFixed(0)} ms CPU/step, ${(probe.params / 1e6).toFixed(2)} M params)`],
     ...(peerRun === undefined
       ? []
@@ -170,6 +189,26 @@ const main = async () => {
             ["ours / PyTorch (probe), tokens/s", (probe.tokensPerSec / peer.tokensPerSec).toFixed(2)] as [string, string],
             ...(cpuRatio === undefined ? [] : [["ours / PyTorch, tokens per CPU second", cpuRatio.toFixed(2)] as [string, string]])
           ]),
+    ...(baseline === undefined
+      ? []
+      : [
+          [
+            `baseline ${values.baseline}: tokens/s`,
+            `${baseline.tokensPerSec.toFixed(0)} (${(baseline.secondsPerStep * 1000).toFixed(0)} ms/step, ${(baseline.cpuSecondsPerStep * 1000).toFixed(0)} ms CPU/step)`
+          ] as [string, string],
+          [
+            "this canvas / baseline, tokens/s (per CPU second)",
+            `${(probe.tokensPerSec / baseline.tokensPerSec).toFixed(2)} (${(baseline.cpuSecondsPerStep / probe.cpuSecondsPerStep).toFixed(2)})`
+          ] as [string, string],
+          ...(peer === undefined
+            ? []
+            : [
+                [
+                  "baseline / PyTorch, tokens/s (per CPU second)",
+                  `${(baseline.tokensPerSec / peer.tokensPerSec).toFixed(2)}${peer.cpuSecondsPerStep === undefined ? "" : ` (${(peer.cpuSecondsPerStep / baseline.cpuSecondsPerStep).toFixed(2)})`}`
+                ] as [string, string]
+              ])
+        ]),
     [`val_bpb after ${budgetSeconds} s`, run.valBpb.toFixed(6)],
     ["unigram val_bpb", unigram.toFixed(6)],
     ["steps / tokens", `${run.numSteps} / ${(run.totalTokensM * 1e6).toFixed(0)}`],
@@ -202,9 +241,21 @@ const main = async () => {
         kernels,
         load: { before: loadBefore, after: loadAfter },
         cores: availableParallelism(),
+        threads: { ours: ourThreads, ...(peer === undefined ? {} : { peer: peer.threads }) },
         probeCpuSecondsPerStep: probe.cpuSecondsPerStep,
         ...(peer === undefined ? {} : { peerTokensPerSec: peer.tokensPerSec, ratio: probe.tokensPerSec / peer.tokensPerSec }),
-        ...(cpuRatio === undefined ? {} : { peerCpuSecondsPerStep: peer!.cpuSecondsPerStep, cpuRatio })
+        ...(cpuRatio === undefined ? {} : { peerCpuSecondsPerStep: peer!.cpuSecondsPerStep, cpuRatio }),
+        ...(baseline === undefined
+          ? {}
+          : {
+              baseline: {
+                canvas: values.baseline,
+                tokensPerSec: baseline.tokensPerSec,
+                cpuSecondsPerStep: baseline.cpuSecondsPerStep,
+                ...(peer === undefined ? {} : { ratio: baseline.tokensPerSec / peer.tokensPerSec }),
+                ...(peer?.cpuSecondsPerStep === undefined ? {} : { cpuRatio: peer.cpuSecondsPerStep / baseline.cpuSecondsPerStep })
+              }
+            })
       })
     )
 }

@@ -1,15 +1,22 @@
-// tsx --conditions=source scripts/profile-canvas.ts [steps]
+// tsx --conditions=source scripts/profile-canvas.ts [steps] [--shapes] [--canvas other.ts]
 // Per-kernel wall and CPU time of the trainer canvas's step at the probe sizes: every kernel
 // registered for `wasm` is wrapped with a timer, then the step runs; prints the kernels by
 // total CPU time (the process's, all threads: steadier than wall time on a shared machine),
 // with their call counts and whether the fast kernels serve them. --shapes splits each kernel
-// by its input shapes.
+// by its input shapes; --canvas profiles another canvas file (inside packages/trainer-tfjs, so
+// that its imports resolve) instead of the template.
 import { tf } from "../packages/trainer-tfjs/src/canvas.js"
 import { installFastKernelsIfPresent, selectBackend } from "../packages/trainer-tfjs/src/index.js"
-import { measureProbe } from "./bench-trainer.js"
+import { resolve } from "node:path"
+import { pathToFileURL } from "node:url"
+import { measureProbe, type CanvasSteps } from "./bench-trainer.js"
 
-const steps = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 2)
-const byShape = process.argv.includes("--shapes")
+const args = process.argv.slice(2)
+const canvasAt = args.indexOf("--canvas")
+const canvasPath = canvasAt >= 0 ? args[canvasAt + 1] : undefined
+const steps = Number(args.find((a, i) => !a.startsWith("--") && (canvasAt < 0 || i !== canvasAt + 1)) ?? 2)
+const byShape = args.includes("--shapes")
+const canvas = canvasPath === undefined ? undefined : ((await import(pathToFileURL(resolve(canvasPath)).href)) as CanvasSteps)
 await selectBackend("wasm")
 const line = await installFastKernelsIfPresent()
 console.log(line)
@@ -43,7 +50,7 @@ for (const config of tf.getKernelsForBackend("wasm")) {
   })
 }
 timing = true
-const result = await measureProbe(steps)
+const result = await measureProbe(steps, canvas)
 const per = (x: number) => (x / (steps + 2)).toFixed(1).padStart(8)
 const wall = [...totals.values()].reduce((s, e) => s + e.ms, 0)
 const cpu = [...totals.values()].reduce((s, e) => s + e.cpu, 0)

@@ -23,7 +23,9 @@
         "src/native/segment_sum.c",
         "src/native/cross_entropy.c",
         "src/native/rms_norm_rope.c",
-        "src/native/optimizer.c"
+        "src/native/optimizer.c",
+        "src/native/polar_express.c",
+        "src/native/activations.c"
       ],
       "cflags_c": ["-O3", "-std=gnu11", "-fno-math-errno", "-pthread"],
       "ldflags": ["-pthread"],

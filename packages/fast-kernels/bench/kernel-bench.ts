@@ -191,7 +191,9 @@ export const runKernelBenchmark = async (argv: ReadonlyArray<string>) => {
       },
       ...(peerScript ? { peerScript } : {}),
       rounds: option("probe-rounds", 2),
-      steps: option("probe-steps", 3)
+      steps: option("probe-steps", 3),
+      // PyTorch on as many threads as our pool, not its default (1 on some machines).
+      peerThreads: addon.gemmInfo().threads
     })
   }
   addon.useGemm(chosenGemm)

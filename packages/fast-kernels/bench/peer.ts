@@ -14,11 +14,13 @@ export interface PeerResult {
 
 export type PeerRun = { readonly peer: PeerResult } | { readonly reason: string }
 
-export const runPeerProbe = (script: string, steps = 5): PeerRun => {
+/** threads: torch's threads (torch.set_num_threads); absent: PyTorch's default here. */
+export const runPeerProbe = (script: string, steps = 5, threads?: number): PeerRun => {
   const python = findPython("torch")
   if (python === undefined) return { reason: "no python3 with torch (Debian: apt install python3-torch; or set AUTORESEARCH_PYTHON)" }
   try {
-    return { peer: runPythonJson<PeerResult>(python, [script, "--json", "--steps", String(steps)]) }
+    const threadArgs = threads === undefined ? [] : ["--threads", String(threads)]
+    return { peer: runPythonJson<PeerResult>(python, [script, "--json", "--steps", String(steps), ...threadArgs]) }
   } catch (error) {
     return { reason: (error as Error).message }
   }

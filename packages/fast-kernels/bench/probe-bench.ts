@@ -35,6 +35,8 @@ export const compareProbe = (
     readonly peerScript?: string
     readonly rounds: number
     readonly steps: number
+    /** PyTorch's threads (absent: its default). */
+    readonly peerThreads?: number
   }
 ): ProbeComparison => {
   const tokensPerSec: Record<string, number> = {}
@@ -49,7 +51,7 @@ export const compareProbe = (
       tokensPerSec[gemm] = Math.max(tokensPerSec[gemm] ?? 0, mine.tokensPerSec)
     }
     if (options.peerScript === undefined || peerReason !== undefined) continue
-    const run = runPeerProbe(options.peerScript, options.steps)
+    const run = runPeerProbe(options.peerScript, options.steps, options.peerThreads)
     if ("reason" in run) peerReason = run.reason
     else if (peer === undefined || run.peer.tokensPerSec > peer.tokensPerSec) peer = run.peer
   }

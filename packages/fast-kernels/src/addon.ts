@@ -94,6 +94,38 @@ export interface NativeKernels {
   ) => void
   /** out = param - (lr * update + decayLr * param where update * param >= 0). */
   readonly cautiousUpdate: (param: Float32Array, update: Float32Array, lr: number, decayLr: number, out: Float32Array) => void
+  /** momentumOut = beta momentum + (1 - beta) grad; updateOut = (1 - beta) grad + beta momentumOut. */
+  readonly nesterovMomentum: (momentum: Float32Array, grad: Float32Array, beta: number, momentumOut: Float32Array, updateOut: Float32Array) => void
+  /**
+   * NorMuon: x [batch, rows, cols] scaled by rsqrt of an EMA of its second moment along `axis`
+   * (1: one statistic per column, second [batch, 1, cols]; 2: per row, [batch, rows, 1]), keeping
+   * each matrix's norm; writes the update and the new second moment.
+   */
+  readonly normuon: (
+    x: Float32Array,
+    batch: number,
+    rows: number,
+    cols: number,
+    axis: number,
+    second: Float32Array,
+    beta2: number,
+    out: Float32Array,
+    secondOut: Float32Array
+  ) => void
+  /**
+   * Muon's orthogonalisation of g [batch, rows, cols] into out: each matrix divided by
+   * (|g|_F 1.02 + 1e-6), then one Newton-Schulz iteration per (a, b, c) triple of coefficients
+   * (A = X X^T, X = a X + (b A + c A A) X; X^T X and X (...) for tall matrices), on the active GEMM.
+   */
+  readonly polarExpress: (g: Float32Array, batch: number, rows: number, cols: number, coefficients: Float32Array, out: Float32Array) => void
+  /** out = softmax(scale x + mask) over runs of `channels`; mask [maskRows, channels] repeats over x's rows. */
+  readonly maskedSoftmax: (x: Float32Array, mask: Float32Array, channels: number, scale: number, out: Float32Array) => void
+  /** dx = scale y (dy - sum(dy y)) per run of `channels`: the gradient of softmax(scale x + ...) given its output y. */
+  readonly softmaxBackward: (y: Float32Array, dy: Float32Array, channels: number, scale: number, dx: Float32Array) => void
+  /** out = max(x, 0)^2. */
+  readonly reluSquare: (x: Float32Array, out: Float32Array) => void
+  /** dx = 2 max(x, 0) dy. */
+  readonly reluSquareBackward: (x: Float32Array, dy: Float32Array, dx: Float32Array) => void
   /** What the next sgemm runs on. */
   readonly gemmInfo: () => GemmInfo
   /** Selects "blas", "builtin", or one built-in kernel by name; throws where this build or CPU lacks it. */

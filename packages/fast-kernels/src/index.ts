@@ -1,6 +1,6 @@
 export { installFastKernels, uninstallFastKernels, fixHint, type FastKernelsInstall, type InstallOptions } from "./install.js"
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from "./ops/softmax-cross-entropy.js"
-export { rmsNorm, rope } from "./ops/fused-layers.js"
-export { adamw, cautiousUpdate, type AdamWSettings, type AdamWState } from "./ops/optimizer.js"
+export { attentionSoftmax, reluSquare, rmsNorm, rope } from "./ops/fused-layers.js"
+export { adamw, cautiousUpdate, nesterovMomentum, normuon, polarExpress, type AdamWSettings, type AdamWState, type PolarExpressCoefficients } from "./ops/optimizer.js"
 export { loadNativeKernels, type NativeKernels, type AddonLoad, type GemmInfo } from "./addon.js"
 export { chooseGemm, describeGemm, type GemmChoice } from "./gemm-choice.js"

@@ -21,8 +21,18 @@ import { gatherKernel } from "./kernels/gather.js"
 import { sliceKernel, splitKernel, unpackKernel } from "./kernels/slice.js"
 import { transposeKernel } from "./kernels/transpose.js"
 import { unsortedSegmentSumKernel } from "./kernels/unsorted-segment-sum.js"
-import { fusedLayerGradients, fusedLayerKernels, RmsNorm, RmsNormGrad, Rope } from "./kernels/fused-layers.js"
-import { AdamW, CautiousUpdate, optimizerKernels } from "./kernels/optimizer.js"
+import {
+  AttentionSoftmax,
+  AttentionSoftmaxGrad,
+  fusedLayerGradients,
+  fusedLayerKernels,
+  ReluSquare,
+  ReluSquareGrad,
+  RmsNorm,
+  RmsNormGrad,
+  Rope
+} from "./kernels/fused-layers.js"
+import { AdamW, CautiousUpdate, NesterovMomentum, Normuon, optimizerKernels, PolarExpress } from "./kernels/optimizer.js"
 
 export interface FastKernelsInstall {
   readonly installed: boolean
@@ -174,7 +184,24 @@ const stockKernels = (tf: typeof tfjs) => {
 }
 
 const installedKernelNames = (tf: typeof tfjs) =>
-  [...replacedStockKernels, "UnsortedSegmentSum", SoftmaxCrossEntropy, SoftmaxCrossEntropyGrad, RmsNorm, RmsNormGrad, Rope, AdamW, CautiousUpdate].filter((name) => {
+  [
+    ...replacedStockKernels,
+    "UnsortedSegmentSum",
+    SoftmaxCrossEntropy,
+    SoftmaxCrossEntropyGrad,
+    RmsNorm,
+    RmsNormGrad,
+    Rope,
+    AttentionSoftmax,
+    AttentionSoftmaxGrad,
+    ReluSquare,
+    ReluSquareGrad,
+    AdamW,
+    CautiousUpdate,
+    NesterovMomentum,
+    Normuon,
+    PolarExpress
+  ].filter((name) => {
     const config = tf.getKernel(name, "wasm")
     return config !== undefined && ours.has(config)
   })
@@ -185,6 +212,10 @@ const registerGradientOnce = (tf: typeof tfjs) => {
   gradientRegistered = true
   const runKernel = (name: string, inputs: object, attrs: object) => tf.engine().runKernel(name, inputs as never, attrs as never) as tfjs.Tensor
   const zerosLike = (t: tfjs.Tensor) => tf.zerosLike(t)
-  for (const gradient of [softmaxCrossEntropyGradient(runKernel, zerosLike), ...fusedLayerGradients(runKernel, zerosLike)])
+  const sumToTrailing = (t: tfjs.Tensor, shape: number[]) => {
+    const size = shape.reduce((n, d) => n * d, 1)
+    return tf.reshape(tf.sum(tf.reshape(t, [-1, size]), 0), shape)
+  }
+  for (const gradient of [softmaxCrossEntropyGradient(runKernel, zerosLike), ...fusedLayerGradients(runKernel, { zerosLike, sumToTrailing })])
     tf.registerGradient(gradient)
 }

@@ -156,7 +156,14 @@ export const rmsNorm = <T extends tf.Tensor>(x: T, eps = 1e-6): T => fastKernels
 /** Rotary embeddings of x [..., T, 2h], tables cos/sin [T, h]: halves (x1, x2) -> (x1 cos + x2 sin, x2 cos - x1 sin). */
 export const rope = <T extends tf.Tensor>(x: T, cos: tf.Tensor, sin: tf.Tensor): T => fastKernels.rope(tf, x, cos, sin)
 
-export type { AdamWSettings, AdamWState } from "@autoresearch/fast-kernels"
+/** Attention weights softmax(scale scores + mask) over the last axis; scores [..., T, S], additive mask [T, S]. */
+export const attentionSoftmax = <T extends tf.Tensor>(scores: T, mask: tf.Tensor, scale: number): T =>
+  fastKernels.attentionSoftmax(tf, scores, mask, scale)
+
+/** The squared ReLU, max(x, 0)^2. */
+export const reluSquare = <T extends tf.Tensor>(x: T): T => fastKernels.reluSquare(tf, x)
+
+export type { AdamWSettings, AdamWState, PolarExpressCoefficients } from "@autoresearch/fast-kernels"
 
 /** One AdamW step (bias-corrected, decoupled weight decay); returns the new param, m and v for the caller to assign. */
 export const adamw = (state: fastKernels.AdamWState, grad: tf.Tensor, settings: fastKernels.AdamWSettings): fastKernels.AdamWState =>
@@ -165,3 +172,26 @@ export const adamw = (state: fastKernels.AdamWState, grad: tf.Tensor, settings: 
 /** param - (lr update + decayLr param where update * param >= 0): Muon's step with cautious weight decay. */
 export const cautiousUpdate = (param: tf.Tensor, update: tf.Tensor, lr: number, decayLr: number): tf.Tensor =>
   fastKernels.cautiousUpdate(tf, param, update, lr, decayLr)
+
+/** Muon's Nesterov momentum: momentum' = beta momentum + (1 - beta) grad and the update (1 - beta) grad + beta momentum'. */
+export const nesterovMomentum = (momentum: tf.Tensor, grad: tf.Tensor, beta: number): { readonly momentum: tf.Tensor; readonly update: tf.Tensor } =>
+  fastKernels.nesterovMomentum(tf, momentum, grad, beta)
+
+/**
+ * NorMuon: x [n, rows, cols] normalised by an EMA of its second moment along `axis` (1: per
+ * column, second [n, 1, cols]; 2: per row, [n, rows, 1]), keeping each matrix's norm; returns the
+ * update and the new second moment for the caller to assign.
+ */
+export const normuon = (
+  x: tf.Tensor3D,
+  second: tf.Tensor,
+  beta2: number,
+  axis: 1 | 2
+): { readonly update: tf.Tensor3D; readonly second: tf.Tensor } => fastKernels.normuon(tf, x, second, beta2, axis)
+
+/**
+ * Muon's orthogonalisation of a stack [n, rows, cols]: each matrix divided by (|g|_F 1.02 + 1e-6),
+ * then per coefficient triple (a, b, c): A = X X^T, X = a X + (b A + c A A) X (tall: X^T X, X (...)).
+ */
+export const polarExpress = (g: tf.Tensor3D, coefficients: fastKernels.PolarExpressCoefficients): tf.Tensor3D =>
+  fastKernels.polarExpress(tf, g, coefficients)

@@ -2,7 +2,24 @@
 // Everything here may change. The harness (fixed) calls `train(ctx)`, stops you at the time
 // budget through `ctx.endStep`; fresh processes then `load` the returned weights and the parent
 // scores their logits with the fixed val_bpb.
-import { tf, adamw, cautiousUpdate, crossEntropy, embeddingLookup, rmsNorm, rope, type CanvasContext, type EvalContext, type Predictor, type TrainedModel } from "@autoresearch/trainer-tfjs/canvas"
+import {
+  tf,
+  adamw,
+  attentionSoftmax,
+  cautiousUpdate,
+  crossEntropy,
+  embeddingLookup,
+  nesterovMomentum,
+  normuon as normalise,
+  polarExpress as orthogonalise,
+  reluSquare,
+  rmsNorm,
+  rope,
+  type CanvasContext,
+  type EvalContext,
+  type Predictor,
+  type TrainedModel
+} from "@autoresearch/trainer-tfjs/canvas"
 
 // ---------------------------------------------------------------------------------------------
 // Hyper-parameters (sized for the `cpu` profile: a tiny model that learns in a minute on 2 cores)
@@ -166,12 +183,12 @@ const attention = (model: GPT, block: Block, layer: number, x: tf.Tensor2D, ids:
   const q = rmsNorm(applyRope(toHeads(tf.matMul(x, block.wq)), cos, sin))
   const k = rmsNorm(applyRope(toHeads(tf.matMul(x, block.wk)), cos, sin))
   const window = Math.min(model.config.windows[layer]!, seqLen)
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(Dh)), attentionMask(model, T, window))
-  const y = tf.matMul(tf.softmax(scores), toHeads(v)) // [B, H, T, Dh]
+  const weights = attentionSoftmax(tf.matMul(q, k, false, true), attentionMask(model, T, window), 1 / Math.sqrt(Dh))
+  const y = tf.matMul(weights, toHeads(v)) // [B, H, T, Dh]
   return tf.matMul(tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, D]), block.wo)
 }
 
-const mlp = (block: Block, x: tf.Tensor2D) => tf.matMul(tf.square(tf.relu(tf.matMul(x, block.fc))), block.proj)
+const mlp = (block: Block, x: tf.Tensor2D) => tf.matMul(reluSquare(tf.matMul(x, block.fc)), block.proj)
 
 /** Logits [B*T, vocab] in float32, before the soft cap (applied inside the loss). */
 export const forward = (model: GPT, ids: tf.Tensor1D, B: number, T: number): tf.Tensor2D => {
@@ -217,17 +234,12 @@ const POLAR_EXPRESS: ReadonlyArray<readonly [number, number, number]> = [
   [2.3465413258596377, -1.7097828382687081, 0.42323551169305323]
 ]
 
-/** Orthogonalises a stack of matrices [n, r, c]: drives every singular value towards 1. */
-export const polarExpress = (g: tf.Tensor3D): tf.Tensor3D => {
-  const tall = g.shape[1] > g.shape[2]
-  let x = tf.div(g, tf.add(tf.mul(tf.sqrt(tf.sum(tf.square(g), [1, 2], true)), 1.02), 1e-6)) as tf.Tensor3D
-  for (const [a, b, c] of POLAR_EXPRESS) {
-    const A = tall ? tf.matMul(x, x, true, false) : tf.matMul(x, x, false, true)
-    const B = tf.add(tf.mul(b, A), tf.mul(c, tf.matMul(A, A)))
-    x = tf.add(tf.mul(a, x), tall ? tf.matMul(x, B) : tf.matMul(B, x)) as tf.Tensor3D
-  }
-  return x
-}
+/**
+ * Orthogonalises a stack of matrices [n, r, c]: drives every singular value towards 1. Each is
+ * divided by its norm (x 1.02), then per triple (a, b, c): A = X Xᵀ, X = a X + (b A + c A A) X
+ * (for tall matrices Xᵀ X and X (...)), as one native call where the fast kernels are installed.
+ */
+export const polarExpress = (g: tf.Tensor3D): tf.Tensor3D => orthogonalise(g, POLAR_EXPRESS)
 
 /**
  * The axis NorMuon averages over, for a stack [n, in, out]: one statistic per output neuron
@@ -241,14 +253,9 @@ export const normuonAxis = (inputs: number, outputs: number): 1 | 2 => (outputs 
  * reduced axis (see normuonAxis), keeping its norm.
  */
 export const normuon = (x: tf.Tensor3D, second: tf.Variable, beta2: number): tf.Tensor3D => {
-  const axis = normuonAxis(x.shape[1], x.shape[2])
-  const reduced = x.shape[axis]
-  const vMean = tf.mean(tf.square(x), axis, true)
-  const norm = tf.sqrt(tf.mul(tf.sum(vMean, [1, 2], true), reduced))
-  second.assign(tf.add(second, tf.mul(tf.sub(vMean, second), 1 - beta2)))
-  const stepSize = tf.rsqrt(tf.maximum(second, 1e-10))
-  const newNorm = tf.sqrt(tf.sum(tf.mul(tf.mul(vMean, reduced), tf.square(stepSize)), [1, 2], true))
-  return tf.mul(x, tf.mul(stepSize, tf.div(norm, tf.maximum(newNorm, 1e-10)))) as tf.Tensor3D
+  const next = normalise(x, second, beta2, normuonAxis(x.shape[1], x.shape[2]))
+  second.assign(next.second)
+  return next.update
 }
 
 export interface MuonGroup {
@@ -284,10 +291,9 @@ export const muonLrScale = (inputs: number, outputs: number) => Math.sqrt(Math.m
 export const muonStep = (group: MuonGroup, grads: ReadonlyArray<tf.Tensor>, s: MuonSettings) =>
   tf.tidy(() => {
     const g = tf.stack(grads as tf.Tensor[]) as tf.Tensor3D
-    const m = s.momentum
-    group.momentum.assign(tf.add(tf.mul(group.momentum, m), tf.mul(g, 1 - m)))
-    const nesterov = tf.add(tf.mul(g, 1 - m), tf.mul(group.momentum, m)) as tf.Tensor3D
-    const update = normuon(polarExpress(nesterov), group.second, s.beta2)
+    const next = nesterovMomentum(group.momentum, g, s.momentum)
+    group.momentum.assign(next.momentum)
+    const update = normuon(polarExpress(next.update as tf.Tensor3D), group.second, s.beta2)
     const [inputs, outputs] = group.params[0]!.shape as [number, number]
     const lr = s.lr * muonLrScale(inputs, outputs)
     // Cautious weight decay: decay only where the update agrees in sign with the weight.

@@ -21,6 +21,12 @@ static int use_blas = 1;
 static void blas_range(const fk_gemm_job* job, size_t begin, size_t end) {
   for (size_t i = begin; i < end; i++) {
     const uint32_t* off = job->offsets + 3 * i;
+    if (job->lower) {
+      /* op(A) op(A)^T into C's lower triangle (row-major). */
+      cblas_ssyrk(CblasRowMajor, CblasLower, job->trans_a ? CblasTrans : CblasNoTrans, (int)job->m, (int)job->k, job->alpha,
+                  job->a + off[0], (int)job->lda, job->beta, job->c + off[2], (int)job->ldc);
+      continue;
+    }
     cblas_sgemm(CblasRowMajor, job->trans_a ? CblasTrans : CblasNoTrans, job->trans_b ? CblasTrans : CblasNoTrans,
                 (int)job->m, (int)job->n, (int)job->k, job->alpha, job->a + off[0], (int)job->lda, job->b + off[1],
                 (int)job->ldb, job->beta, job->c + off[2], (int)job->ldc);
@@ -86,19 +92,24 @@ napi_value fk_sgemm(napi_env env, napi_callback_info info) {
   if (m == 0 || n == 0) return NULL;
 
   fk_gemm_job job = {trans_a, trans_b, (size_t)m, (size_t)n, (size_t)k, 0, 0, (size_t)n, (float)alpha, (float)beta,
-                     (const float*)a.data, (const float*)b.data, (float*)c.data, off, batch};
+                     (const float*)a.data, (const float*)b.data, (float*)c.data, off, batch, 0};
   job.lda = (size_t)(trans_a ? m : k);
   job.ldb = (size_t)(trans_b ? k : n);
   if (job.lda < 1) job.lda = 1;
   if (job.ldb < 1) job.ldb = 1;
+  if (fk_gemm_run(&job) != 0) return throw_range(env, "fast-kernels: sgemm could not allocate its packing buffers");
+  return NULL;
+}
+
+int fk_gemm_run(const fk_gemm_job* job) {
+  if (job->m == 0 || job->n == 0 || job->batch == 0) return 0;
 #ifdef FK_HAVE_BLAS
   if (use_blas) {
-    blas_gemm(&job);
-    return NULL;
+    blas_gemm(job);
+    return 0;
   }
 #endif
-  if (fk_gemm_builtin(&job) != 0) return throw_range(env, "fast-kernels: sgemm could not allocate its packing buffers");
-  return NULL;
+  return fk_gemm_builtin(job);
 }
 
 /* gemmInfo(): { active, kernel, kernels, blas, threads } — what the next sgemm runs on. */

@@ -147,12 +147,14 @@ static void gemm_tile(gemm_plan* plan, size_t entry, size_t m0, size_t m1, size_
       pack_b(kc, nc, b + pc * b_rs + jc * b_cs, b_rs, b_cs, nr, b_pack);
       for (size_t ic = m0; ic < m1; ic += plan->mc) {
         const size_t mc = m1 - ic < plan->mc ? m1 - ic : plan->mc;
+        if (job->lower && ic + mc <= jc) continue; /* the block lies above the diagonal */
         pack_a(mc, kc, a + ic * a_rs + pc * a_cs, a_rs, a_cs, mr, a_pack);
         for (size_t jr = 0; jr < nc; jr += nr) {
           const size_t cols = nc - jr < nr ? nc - jr : nr;
           const float* bp = b_pack + jr * kc;
           for (size_t ir = 0; ir < mc; ir += mr) {
             const size_t rows = mc - ir < mr ? mc - ir : mr;
+            if (job->lower && ic + ir + rows <= jc + jr) continue; /* strictly upper micro-tile */
             const float* ap = a_pack + ir * kc;
             float* ct = c + (ic + ir) * ldc + jc + jr;
             if (rows == mr && cols == nr) {

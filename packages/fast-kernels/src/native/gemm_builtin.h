@@ -18,6 +18,10 @@ typedef struct {
   float* c;
   const uint32_t* offsets;
   size_t batch;
+  /* SYRK: set only with b == a, trans_b == !trans_a and m == n, so each C_i is symmetric;
+   * only the micro-tiles that touch its lower triangle (i >= j) are computed, about half the
+   * work, and its strict upper triangle is unspecified afterwards (mirror it if needed). */
+  int lower;
 } fk_gemm_job;
 
 /* A register-blocked micro-kernel: C[MR x NR] (row stride ldc) = alpha * Ap * Bp + beta * C,
@@ -38,6 +42,8 @@ const fk_kernel_info* fk_gemm_kernel(void);
 
 /* Returns 0, or -1 when a packing buffer could not be allocated. */
 int fk_gemm_builtin(const fk_gemm_job* job);
+/* The same on the GEMM useGemm selected (gemm.c): the built-in one or the system BLAS. */
+int fk_gemm_run(const fk_gemm_job* job);
 
 /* Kernels, defined in gemm_kernels_*.c; NULL-returning getters where not compiled in. */
 const fk_kernel_info* fk_kernel_avx512(void);

@@ -1,8 +1,8 @@
-// RMSNorm and rotary embeddings for a training script: the fused native kernels when
+// RMSNorm, rotary embeddings, attention's masked softmax and the squared ReLU for a training script: the fused native kernels when
 // installFastKernels put them on the active backend, the same math in stock tfjs ops anywhere
 // else (and for shapes the kernels do not take). Differentiable either way.
 import type * as tfjs from "@tensorflow/tfjs"
-import { RmsNorm, Rope } from "../kernels/fused-layers.js"
+import { AttentionSoftmax, ReluSquare, RmsNorm, Rope } from "../kernels/fused-layers.js"
 
 const hasKernel = (tf: typeof tfjs, name: string) => tf.getKernel(name, tf.getBackend()) !== undefined
 
@@ -35,4 +35,28 @@ export const rope = <T extends tfjs.Tensor>(tf: typeof tfjs, x: T, cos: tfjs.Ten
     const [x1, x2] = tf.split(x, [half, half], rank - 1)
     return tf.concat([tf.add(tf.mul(x1!, cos), tf.mul(x2!, sin)), tf.sub(tf.mul(x2!, cos), tf.mul(x1!, sin))], rank - 1)
   }) as T
+}
+
+/**
+ * Attention weights softmax(scale scores + mask) over the last axis; scores [..., T, S], the
+ * additive mask [T, S] (0 where a key may be seen, a large negative number where not).
+ */
+export const attentionSoftmax = <T extends tfjs.Tensor>(tf: typeof tfjs, scores: T, mask: tfjs.Tensor, scale: number): T => {
+  const rank = scores.rank
+  const fits =
+    rank >= 2 &&
+    mask.rank === 2 &&
+    mask.shape[0] === scores.shape[rank - 2] &&
+    mask.shape[1] === scores.shape[rank - 1] &&
+    scores.size > 0 &&
+    scores.dtype === "float32" &&
+    mask.dtype === "float32"
+  if (hasKernel(tf, AttentionSoftmax) && fits) return tf.engine().runKernel(AttentionSoftmax, { scores, mask }, { scale }) as T
+  return tf.tidy(() => tf.softmax(tf.add(tf.mul(scores, scale), mask))) as T
+}
+
+/** The squared ReLU, max(x, 0)^2. */
+export const reluSquare = <T extends tfjs.Tensor>(tf: typeof tfjs, x: T): T => {
+  if (hasKernel(tf, ReluSquare) && x.dtype === "float32" && x.size > 0) return tf.engine().runKernel(ReluSquare, { x }, {}) as T
+  return tf.tidy(() => tf.square(tf.relu(x))) as T
 }
