@@ -66,7 +66,10 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
       describe: (id) => describe(flights.get(id))
     })
     const deadline = runDeadlineSeconds(options.budgetSeconds, options.runTimeoutSeconds)
-    const opened = yield* Phases.openRun({ ...options, runTimeoutSeconds: queuedRunTimeout(deadline) }).pipe(Effect.provideService(Trainer, jobs.trainer))
+    // Islands: one per experiment in flight (at least the loop's 2) unless the options say how many.
+    const opened = yield* Phases.openRun({ ...options, islands: options.islands ?? Math.max(2, options.parallel), runTimeoutSeconds: queuedRunTimeout(deadline) }).pipe(
+      Effect.provideService(Trainer, jobs.trainer)
+    )
     const { config } = opened.run
     let state = opened.state
     // The work tree stays at the best commit: a record of a discard need not reset it again.
