@@ -11,6 +11,7 @@ import type { Experiment } from "./experiment.js"
 import type { LoopRun } from "./run-context.js"
 import { nextId, type LoopState } from "./state.js"
 
+/** Where a branched experiment starts: a kept node of the tree, picked by the strategy. */
 export interface BranchPoint {
   /** The kept experiment this one starts from. */
   readonly node: ExperimentRecord
