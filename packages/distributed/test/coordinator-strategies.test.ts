@@ -6,12 +6,12 @@
 import { execFileSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { type ExperimentRecord, islandBests, islandOf, isNewBest, Phases, type ProposalContext, ResultsStore } from "@autoresearch/core"
+import { type ExperimentRecord, islandBests, islandOf, isNewBest, Phases, type ProposalContext, ResultsStore, Trainer } from "@autoresearch/core"
 import { experimentRecord, ScriptedAgent, ScriptedTrainer } from "@autoresearch/core/test"
 import { GitWorkspace } from "@autoresearch/git"
-import { Effect, Layer } from "effect"
+import { Effect, Fiber, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { runLocalParallelResearch } from "../src/index.js"
+import { GitCheckout, memoryBackend, runLocalParallelResearch, runParallelResearch, runWorker } from "../src/index.js"
 import { makeResearchWorkspace } from "./support/research-workspace.js"
 
 const movesOf = (text: string) => (/const moves = "(\d*)"/.exec(text) ?? /^move (\d*)$/.exec(text))![1]!
@@ -141,6 +141,70 @@ describe("branching strategies over parallel workers", () => {
       if (record.status === "keep" && !record.baseline) expect(record.parent).toBe(bestBefore[j]!.commit)
     })
     expect(git(dir, "for-each-ref", `refs/autoresearch/${tag}/node-*`)).toBe("")
+  }, 120_000)
+
+  it("islands: a restarted coordinator resumes a branched flight at its node and judges it there", async () => {
+    const dir = makeResearchWorkspace('const moves = ""\n')
+    const tag = "resume"
+    const tries = new Map<string, number>()
+    const agent = ScriptedAgent.make((_call, ctx: ProposalContext) => {
+      const moves = movesOf(ctx.files[0]!.content)
+      const n = tries.get(moves) ?? 0
+      tries.set(moves, n + 1)
+      return { description: `move ${moves}${n}`, edits: [{ path: "train.ts", old: `"${moves}"`, new: `"${moves}${n}"` }] }
+    })
+    // The second island's first change ("1") trains for 1.5 s, so it is in flight when the first coordinator dies.
+    const trainer = Layer.succeed(Trainer, {
+      name: "landscape (test double)",
+      run: (spec) =>
+        Effect.gen(function* () {
+          const moves = movesOf(readFileSync(join(spec.dir, "train.ts"), "utf8"))
+          yield* Effect.sleep(moves === "1" ? "1500 millis" : "50 millis")
+          return { _tag: "Success", metrics: { valBpb: valueOf(moves), trainingSeconds: 1, totalSeconds: 1, peakMemoryMb: 1, memoryKind: "rss", mfuPercent: 0, totalTokensM: 0, numSteps: 1, numParamsM: 0, depth: 0 } } as const
+        })
+    })
+    const services = Layer.mergeAll(agent.layer, ResultsStore.layer({ dir: join(dir, "runs", tag) }), GitWorkspace.layer({ dir, editable: ["train.ts"] }))
+    const options = { dir, tag, budgetSeconds: 1, parallel: 2, editable: ["train.ts"], pollSeconds: 0.02, noiseRepeats: 0, strategy: "islands" as const }
+    const notices: Array<string> = []
+    const summary = await Effect.runPromise(
+      Effect.gen(function* () {
+        // Two workers that outlive the first coordinator, on one queue and ledger.
+        const stopWorkers = new AbortController()
+        const workers = yield* Effect.forEach([1, 2], (i) =>
+          runWorker({ name: `w${i}`, logsDir: join(dir, "runs", tag, "workers", `${i}`, "logs"), signal: stopWorkers.signal }).pipe(
+            Effect.provide(GitCheckout.layer({ dir: join(dir, "runs", tag, "workers", `${i}`, "checkout"), remote: dir })),
+            Effect.fork
+          )
+        )
+        // The first coordinator is killed (the second interrupt) as soon as the first island's keep is recorded.
+        const stop = new AbortController()
+        const kill = new AbortController()
+        yield* runParallelResearch({
+          ...options, maxExperiments: 10, signal: stop.signal, killSignal: kill.signal,
+          onEvent: (event) => {
+            if (event._tag === "ExperimentFinished" && event.record.id === 2) {
+              stop.abort()
+              kill.abort()
+            }
+          }
+        }).pipe(Effect.provide(services))
+        const second = yield* runParallelResearch({ ...options, maxExperiments: 1, onEvent: (event) => void (event._tag === "Notice" && notices.push(event.message)) }).pipe(
+          Effect.provide(services)
+        )
+        stopWorkers.abort()
+        yield* Fiber.awaitAll(workers)
+        return second
+      }).pipe(Effect.provide(Layer.merge(memoryBackend(), trainer)))
+    )
+    expect(notices.some((n) => /^resuming #3 \(move 1\)/.test(n))).toBe(true)
+    const records: Array<ExperimentRecord> = readFileSync(join(dir, "runs", tag, "experiments.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))
+    expect(records.map((r) => r.id)).toEqual([1, 2, 3])
+    const baseline = records[0]!
+    // Judged against its node (the start, 2.0): a keep; not the run's best (1.90); never re-applied onto it.
+    expect(records[2]).toMatchObject({ description: "move 1", parent: baseline.commit, status: "keep", advancesBest: false })
+    expect(records[2]!.decisionReason).toContain("a new node off experiment 1, not the run's best")
+    expect(summary.bestCommit).toBe(records[1]!.commit)
+    expect(git(dir, "rev-parse", `refs/autoresearch/${tag}/node-3`)).toBe(records[2]!.commit)
   }, 120_000)
 
   it("best-first counts the experiments in flight as visits: a second flight picks another node", () => {
