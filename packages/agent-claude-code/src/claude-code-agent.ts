@@ -135,7 +135,8 @@ const make = (input: ClaudeCodeAgentConfigInput = {}): Effect.Effect<Agent["Type
           })
 
           const result = session.result
-          const costUsd = result?.total_cost_usd ?? 0
+          // No result message, no bill: spent, amount unknown (null), never a silent $0.
+          const costUsd = result?.total_cost_usd ?? null
           const outcome = yield* scratch.collect
           const noted = keepNotes(ctx.notesFile, ctx.experimentId, outcome.notes)
           // The result's own words first: the SDK's exception only wraps them.

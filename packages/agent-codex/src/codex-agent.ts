@@ -163,7 +163,8 @@ const make = (input: CodexAgentConfigInput = {}): Effect.Effect<Agent["Type"], C
             })
           })
 
-          const costUsd = config.price !== undefined ? costOf(session.usage, config.price) : 0
+          // Codex reports tokens, not dollars: without its price the cost is unknown (null), never $0.
+          const costUsd = config.price !== undefined ? costOf(session.usage, config.price) : null
           const outcome = yield* scratch.collect
           const noted = keepNotes(ctx.notesFile, ctx.experimentId, outcome.notes)
           const commands = session.items.flatMap((item) =>

@@ -127,6 +127,18 @@ describe("CodexAgent (real Codex, local Responses API)", () => {
     })
   )
 
+  it.live("without its price, a proposal's cost is unknown (null), not $0", () =>
+    Effect.gen(function* () {
+      server.script.push(
+        { items: [execCommand(patch("const MATRIX_LR = 0.04", "const MATRIX_LR = 0.05"))] },
+        { items: [message("MATRIX_LR 0.04 -> 0.05")] }
+      )
+      const proposal = yield* testbed.propose(CodexAgent.layer({ baseURL: server.url, model: "gpt-test-1" }))
+      expect(proposal.edits).toHaveLength(1)
+      expect(proposal.costUsd).toBeNull()
+    })
+  )
+
   it.live("a session that edits nothing is an agent error", () =>
     Effect.gen(function* () {
       server.script.push({ items: [message("The canvas looks fine as it is.")] })

@@ -96,4 +96,26 @@ describe("load-aware runs", () => {
     expect(change.status).toBe("discard")
     expect(change.decisionReason).toMatch(/no gain: .* 1 pair\(s\)/)
   })
+
+  it("does not read a busier machine as a loss: a slow first run that looks worse is paired with the best trained now", async () => {
+    // From experiment 2 on a neighbour halves the throughput and every run scores 0.08 worse.
+    // Option 1 is truly better by 0.04, yet its slowed first run (2.04) looks worse than the
+    // best's quiet runs (≈ 2.0); the best trained beside it (2.08) shows the gain.
+    const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const option = 0\n" } })
+    const store = InMemoryStore.make()
+    const quiet = [2.0, 2.01, 1.99]
+    let runs = 0
+    const trainer = ScriptedTrainer.make(() => {
+      const n = runs++
+      if (n < quiet.length) return { valBpb: quiet[n]!, metrics: { numParamsM: 1, totalTokensM: 1 } }
+      const option = workspace.files()["train.ts"]!.includes("option = 1") ? 1 : 0
+      return { valBpb: (option === 1 ? 1.96 : 2.0) + 0.08 + (n % 2) * 0.002, metrics: { numParamsM: 1, totalTokensM: 0.5 } }
+    })
+    await runLoop({ tag: "t", budgetSeconds: 1, noiseRepeats: 2, maxExperiments: 2, agent: optionsAgent, trainer: trainer.layer, store: store.layer, workspace: workspace.layer })
+    const change = store.records[1]!
+    expect(change.runs!.map((sample) => sample.log)).toContain("2-best0.log")
+    expect(change.evidence!.bestReruns.length).toBe(change.evidence!.candidateRuns.length)
+    expect(change.evidence!.margin).toBeCloseTo(0.04, 2)
+    expect(change.status).toBe("keep")
+  })
 })

@@ -51,6 +51,17 @@ export const recentThroughputs = (records: ReadonlyArray<ExperimentRecord>, coun
     )
     .slice(-count)
 
+/**
+ * Throughputs of every run of `commit` in the records: its own runs, and the re-runs of it as
+ * the best beside other experiments (kind `best` in the records built on it).
+ */
+export const commitThroughputs = (records: ReadonlyArray<ExperimentRecord>, commit: string): Array<number> =>
+  records.flatMap((record) =>
+    (record.runs ?? []).flatMap((sample) =>
+      sample.throughput !== undefined && !sample.disturbed && (sample.kind === "best" ? record.parent === commit : record.commit === commit) ? [sample.throughput] : []
+    )
+  )
+
 /** The band of normal throughput from recent runs (median ± max(relative, k robust σ)). */
 export const throughputBand = (recent: ReadonlyArray<number>, options: BandOptions = {}): ThroughputBand | undefined => {
   const values = recent.filter((value) => Number.isFinite(value) && value > 0)

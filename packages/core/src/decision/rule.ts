@@ -26,11 +26,15 @@ export interface Evidence {
   readonly candidate: ReadonlyArray<number>
   /** val_bpb of the best's runs before this decision. */
   readonly best: ReadonlyArray<number>
-  /** val_bpb of the best's paired re-runs (pair k: `candidate[k]` and `bestReruns[k − 1]`). */
+  /**
+   * val_bpb of the best's paired re-runs: pair k is `candidate[k]` and `bestReruns[k − 1]`, or
+   * `bestReruns[k]` when the first run was paired too (then there is one more).
+   */
   readonly bestReruns: ReadonlyArray<number>
   /**
    * The gain beyond the smallest worth keeping, minus minDelta: before any pair, mean(best) −
-   * candidate[0]; with pairs, the mean paired difference mean(bestReruns) − mean(candidate[1..]).
+   * candidate[0]; with pairs, the mean paired difference (the best's re-runs minus the
+   * candidate's runs that have a partner).
    */
   readonly margin: number
   /** The run-to-run noise used, and its degrees of freedom. */
@@ -53,8 +57,10 @@ const fmt = (x: number) => x.toFixed(4)
 
 /**
  * Judges a candidate against the best. `candidate` holds its first run then its confirmation
- * runs; `best` the best's runs before this decision; `bestReruns` the best's paired re-runs, one
- * per confirmation. The first run is screened against `best`; after that only the pairs count.
+ * runs; `best` the best's runs before this decision; `bestReruns` the best's paired re-runs: one
+ * per confirmation, or one more when the first run was paired too (the loop re-runs the best
+ * beside a first run taken under another load). An unpaired first run is screened against
+ * `best`; once there are pairs only the pairs count.
  */
 export const judge = (
   candidate: ReadonlyArray<number>,
@@ -67,19 +73,19 @@ export const judge = (
   const clearZ = options.clearZ ?? 4
   const enterZ = options.enterZ ?? 0.5
   const maxConfirmations = options.maxConfirmations ?? 3
-  const confirmations = Math.min(candidate.length - 1, bestReruns.length)
-  const paired = confirmations > 0
-  const margin = paired
-    ? mean(bestReruns.slice(0, confirmations)) - mean(candidate.slice(1, confirmations + 1)) - options.minDelta
-    : mean(best) - candidate[0]! - options.minDelta
+  const confirmations = candidate.length - 1
+  const firstPaired = bestReruns.length >= candidate.length
+  const paired = firstPaired ? candidate : candidate.slice(1, bestReruns.length + 1)
+  const pairs = paired.length
+  const margin = pairs > 0 ? mean(bestReruns.slice(0, pairs)) - mean(paired) - options.minDelta : mean(best) - candidate[0]! - options.minDelta
   // σ measured as 0 over repeated runs is a deterministic trainer: then one run does decide.
   const known = noise.dof > 0
-  const standardError = !known ? 0 : paired ? noise.std * Math.sqrt(2 / confirmations) : noise.std * Math.sqrt(1 + 1 / best.length)
+  const standardError = !known ? 0 : pairs > 0 ? noise.std * Math.sqrt(2 / pairs) : noise.std * Math.sqrt(1 + 1 / best.length)
   const t = (q: number) => tQuantile(q, noise.dof)
   const bar = t(z) * standardError
   const evidence: Evidence = { candidate, best, bestReruns, margin, sigma: noise.std, dof: noise.dof, standardError, bar }
   const left = confirmations < maxConfirmations
-  const runs = paired ? `${confirmations} pair(s)` : `1 run vs ${best.length}`
+  const runs = pairs > 0 ? `${pairs} pair(s)` : `1 run vs ${best.length}`
   const facts = `margin ${fmt(margin)}, σ ${fmt(noise.std)} (${noise.dof} dof), needed ${fmt(bar)}; ${runs}`
 
   if (margin <= 0) return { _tag: "Discard", reason: `no gain: ${facts}`, evidence }

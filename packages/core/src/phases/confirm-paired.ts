@@ -2,20 +2,36 @@
 // against every run of the best; a gain within a few σ asks for a paired re-run (the
 // candidate, then the best, back to back, with the same fresh seed) until the pairs decide. A
 // confirmation run disturbed by load is re-run (rerun-disturbed.ts), as the first run was.
+// When the first run trained at a throughput outside the band of the best's own runs, the
+// machine changed since the best was measured: a loss under a heavier load, or a clear gain
+// under a lighter one, is not taken at its word; the best is trained now beside it (pair 0).
 import { Effect } from "effect"
-import { judge, pooledNoise, runsByCommit } from "../decision/index.js"
+import { commitThroughputs, judge, noiseGroups, pooledNoise, runsByCommit, throughputBand } from "../decision/index.js"
 import type { Decision, RunReport } from "../domain.js"
 import type { WorkspaceError } from "../errors.js"
 import type { TrainSpec } from "../services/trainer.js"
 import type { Experiment, ExperimentEnded } from "./experiment.js"
 import { trainSteady } from "./rerun-disturbed.js"
-import type { LoopRun } from "./run-context.js"
+import { notice, type LoopRun } from "./run-context.js"
 import type { LoopState } from "./state.js"
 
 const valueOf = (report: RunReport | undefined) => (report?._tag === "Success" ? report.metrics.valBpb : undefined)
 
 /** Pair k of experiment `id`: a seed of its own, the same for both sides (and on a resume). */
 export const pairSeed = (id: number, k: number) => (id * 7919 + k * 104729) % 2_147_483_647
+
+/** The best's latest runs that set the band a first run is compared with (a lasting load moves it). */
+const BEST_BAND_RUNS = 5
+
+/**
+ * Whether the first run's verdict may be the machine's doing: a discard of a run slower than
+ * the band of the best's runs, or a keep (without pairs) of one faster than it.
+ */
+const loadChangedTheVerdict = (verdict: { readonly _tag: string }, throughput: number | undefined, bestThroughputs: ReadonlyArray<number>) => {
+  const band = throughputBand(bestThroughputs, { minRuns: 1 })
+  if (throughput === undefined || band === undefined) return false
+  return (verdict._tag === "Discard" && throughput < band.low) || (verdict._tag === "Keep" && throughput > band.high)
+}
 
 /** The run with every training seeded by `seed` (a trainer without seeds ignores it). */
 const seeded = (run: LoopRun, seed: number): LoopRun => ({
@@ -37,9 +53,22 @@ export const confirmPaired =
       const candidate = [first.metrics.valBpb]
       const bestReruns: Array<number> = []
       const options = { minDelta: run.config.minDelta, z: run.config.noiseZ, maxConfirmations: run.config.maxConfirmations }
-      const groups = () => [...[...runs].filter(([commit]) => commit !== best.commit).map(([, values]) => values), [...history, ...bestReruns], candidate]
+      const earlier = noiseGroups(state.records)
+      const groups = () => [...earlier, bestReruns, candidate]
       let verdict = judge(candidate, history, pooledNoise(groups()), options)
       let decision: Decision | undefined
+      const firstThroughput = experiment.runs.findLast((sample) => sample.kind === "run" || sample.kind === "rerun" || sample.kind === "repair")?.throughput
+      if (loadChangedTheVerdict(verdict, firstThroughput, commitThroughputs(state.records, best.commit).slice(-BEST_BAND_RUNS))) {
+        yield* notice(run, `experiment ${experiment.id}: its run trained at another throughput than the best's runs (the load changed); training the best beside it`)
+        yield* run.workspace.reset(best.commit)
+        current = yield* trainSteady(run, state, current, "-best0", best.commit)
+        const bestNow = valueOf(current.report)
+        yield* run.workspace.reset(experiment.commit)
+        if (bestNow !== undefined) {
+          bestReruns.push(bestNow)
+          verdict = judge(candidate, history, pooledNoise(groups()), options, bestReruns)
+        }
+      }
       while (verdict._tag === "Confirm") {
         const k = candidate.length
         const pair = seeded(run, pairSeed(experiment.id, k))
