@@ -2,7 +2,7 @@
 // in-memory queue; with `--db` and `--remote` this process is the coordinator and the workers
 // are `autoresearch worker` processes anywhere that reach the database and the remote.
 import { join } from "node:path"
-import { decodeLoopConfig, ResultsStore, type Summary, Trainer, TrainerError } from "@autoresearch/core"
+import { ConfigError, decodeLoopConfig, ResultsStore, type Summary, Trainer, TrainerError } from "@autoresearch/core"
 import { runDistributedResearch, runLocalParallelResearch } from "@autoresearch/distributed"
 import { GitWorkspace } from "@autoresearch/git"
 import { loadPrepared } from "@autoresearch/prepare"
@@ -41,15 +41,15 @@ export const preparedTfjsTrainer: Layer.Layer<Trainer> = Layer.effect(
 ).pipe(Layer.provide(TfjsTrainer.layer()))
 
 export const runParallelResearch = async (options: ParallelOptions): Promise<Summary> => {
+  if (!Number.isInteger(options.parallel) || options.parallel < 1) throw new ConfigError({ message: `parallel must be a whole number of at least 1 (got ${options.parallel})` })
+  if (options.db !== undefined && !options.remote) {
+    throw new ConfigError({ message: "parallel with db needs remote: the workers fetch each experiment's commit from it", hint: "pass remote: <git-url>" })
+  }
   const { dir, tag, budgetSeconds } = resolveResearch(options)
   const {
     dir: _dir, tag: _tag, budgetSeconds: _budget, maxHours, agent: _agent, model: _model, openaiApi: _api, effort: _effort, thinking: _thinking,
     trainer: _trainer, store: _store, workspace: _workspace, onEvent: _onEvent, eventsLog: _eventsLog, env: _env, parallel, db: _db, remote: _remote, ...loop
   } = options
-  if (loop.strategy !== undefined && loop.strategy !== "greedy") {
-    // The coordinator branches every experiment from the best; a branching strategy would be ignored.
-    throw new Error(`strategy ${loop.strategy} runs one experiment at a time for now: drop parallel`)
-  }
   const maxDurationSeconds = loop.maxDurationSeconds ?? (maxHours !== undefined ? maxHours * 3600 : undefined)
   // Decode first: a bad tag must never become a path.
   const decoded = Effect.runSync(Effect.either(decodeLoopConfig({ ...loop, tag, budgetSeconds, ...(maxDurationSeconds !== undefined ? { maxDurationSeconds } : {}) })))

@@ -5,12 +5,13 @@
 import { Effect } from "effect"
 import type { ExperimentRecord } from "../domain.js"
 import { ConfigError, type WorkspaceError } from "../errors.js"
-import { islandBase, lineageOf, nodesOf, strategyNamed } from "../strategy/index.js"
+import { islandBase, lineageOf, nodesOf, type SearchNode, strategyNamed } from "../strategy/index.js"
 import { verdict } from "./decide.js"
 import type { Experiment } from "./experiment.js"
 import type { LoopRun } from "./run-context.js"
 import { nextId, type LoopState } from "./state.js"
 
+/** Where a branched experiment starts: a kept node of the tree, picked by the strategy. */
 export interface BranchPoint {
   /** The kept experiment this one starts from. */
   readonly node: ExperimentRecord
@@ -22,14 +23,28 @@ export interface BranchPoint {
 
 const branching = (run: LoopRun) => run.config.strategy !== "greedy"
 
-/** Where the next experiment starts: undefined for greedy (the best, as always). */
-export const branchPoint = (run: LoopRun, state: LoopState): BranchPoint | undefined => {
+/**
+ * Where experiment `id` starts: undefined for greedy (the best, as always). `inFlight`, the
+ * parents of experiments started and not yet recorded (a parallel run), count as visits, so
+ * experiments started side by side do not all pick the same node.
+ */
+export const branchPoint = (run: LoopRun, state: LoopState, id = nextId(state), inFlight: ReadonlyArray<string> = []): BranchPoint | undefined => {
   const best = state.best
   if (!branching(run) || best === undefined) return undefined
   const commit =
     run.config.strategy === "islands"
-      ? islandBase(state.records, nextId(state), { islands: run.config.islands })?.commit ?? best.commit
-      : strategyNamed(run.config.strategy).choose(nodesOf(state.records)) ?? best.commit
+      ? islandBase(state.records, id, { islands: run.config.islands })?.commit ?? best.commit
+      : strategyNamed(run.config.strategy).choose(withVisits(nodesOf(state.records), inFlight)) ?? best.commit
+  return branchAt(run, state, commit)
+}
+
+const withVisits = (nodes: ReadonlyArray<SearchNode>, inFlight: ReadonlyArray<string>): ReadonlyArray<SearchNode> =>
+  inFlight.length === 0 ? nodes : nodes.map((node) => ({ ...node, visits: node.visits + inFlight.filter((commit) => commit === node.commit).length }))
+
+/** The branch point at the kept node `commit` (the best if no keep has it); undefined for greedy. */
+export const branchAt = (run: LoopRun, state: LoopState, commit: string): BranchPoint | undefined => {
+  const best = state.best
+  if (!branching(run) || best === undefined) return undefined
   const node = state.records.find((r) => r.status === "keep" && r.commit === commit && r.metrics !== undefined) ?? best
   return { node, best: node.commit === best.commit, history: lineageOf(state.records, node.commit) }
 }
@@ -51,7 +66,8 @@ export const rankNode =
   (experiment: Experiment): Experiment => {
     const { branch, decision } = experiment
     if (branch === undefined || decision?.status !== "keep") return experiment
-    if (branch.best) return { ...experiment, advancesBest: true }
+    // The node is the best now (in a parallel run the best may have moved since it started).
+    if (branch.node.commit === state.best?.commit) return { ...experiment, advancesBest: true }
     const global = verdict(run, state, experiment)
     if (global.status === "keep") return { ...experiment, advancesBest: true }
     return {

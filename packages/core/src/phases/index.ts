@@ -2,6 +2,7 @@
 // @autoresearch/distributed composes the same phases around experiments in flight).
 export { backOff } from "./back-off.js"
 export { measureBaseline } from "./baseline.js"
+export { branchAt, branchPoint, type BranchPoint, branchView, rankNode } from "./branch.js"
 export { confirm } from "./confirm.js"
 export { decide } from "./decide.js"
 export { type Experiment, ExperimentEnded, type Outcome, startExperiment, unlessKilled } from "./experiment.js"

@@ -5,10 +5,13 @@
 // and trains through the job trainer (job-trainer.ts), so every training, repeat and
 // confirmation is a job a worker runs. A change that beats the best but was built on an older
 // best is re-applied onto the current best and trained again before it is kept; if its edits
-// no longer apply it is a discard that says so. Everything it needs to go on after a kill -9
-// lives in the Store, the ledger and git.
+// no longer apply it is a discard that says so. A branching strategy (best-first, islands)
+// picks each flight's node as the loop does (phases/branch.ts), the experiments in flight
+// counted as visits; the flight is judged against its node, a keep is a new node and moves the
+// run's best only if it beats it too. Everything it needs to go on after a kill -9 lives in
+// the Store, the ledger and git.
 import {
-  Agent, type ExperimentRecord, type LoopOptions, Phases, type ResearchEvent, ResearchEvents, runDeadlineSeconds, type Summary,
+  Agent, type ExperimentRecord, isNewBest, type LoopOptions, Phases, type ResearchEvent, ResearchEvents, runDeadlineSeconds, type Summary,
   summarizeRun, Trainer, type WorkspaceService
 } from "@autoresearch/core"
 import { Effect, Either, Fiber, Option, Queue } from "effect"
@@ -63,7 +66,10 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
       describe: (id) => describe(flights.get(id))
     })
     const deadline = runDeadlineSeconds(options.budgetSeconds, options.runTimeoutSeconds)
-    const opened = yield* Phases.openRun({ ...options, runTimeoutSeconds: queuedRunTimeout(deadline) }).pipe(Effect.provideService(Trainer, jobs.trainer))
+    // Islands: one per experiment in flight (at least the loop's 2) unless the options say how many.
+    const opened = yield* Phases.openRun({ ...options, islands: options.islands ?? Math.max(2, options.parallel), runTimeoutSeconds: queuedRunTimeout(deadline) }).pipe(
+      Effect.provideService(Trainer, jobs.trainer)
+    )
     const { config } = opened.run
     let state = opened.state
     // The work tree stays at the best commit: a record of a discard need not reset it again.
@@ -84,6 +90,8 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     // The baseline's noise repeats train side by side on the free workers.
     const run: Phases.LoopRun = { ...main, agent: pool.agent, concurrency: options.parallel }
     const runOf = (flight: Flight): Phases.LoopRun => ({ ...run, workspace: flight.tree })
+    /** The state as a flight's phases see it: its node is the best to beat (greedy: the best). */
+    const viewOf = (flight: Flight) => Phases.branchView(state, flight.experiment.branch)
     const recording = yield* Effect.makeSemaphore(1)
 
     /** Appends a record (one at a time); a keep moves the best: compare-and-set, the work tree, the remote. */
@@ -93,6 +101,8 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
         state = yield* Phases.record(main, state, entry, retryable)
         if (entry.status !== "keep") return
         pool.clear()
+        // A new node off another node (a branching strategy) leaves the best where it is.
+        if (!isNewBest(entry)) return
         if (Option.isSome(bestCas)) {
           const moved = yield* bestCas.value.compareAndSet(options.tag, previous, entry.commit)
           if (!moved) yield* Phases.notice(main, `the best commit of ${options.tag} moved under this coordinator; keeping ${short(entry.commit)} anyway (is another coordinator running?)`)
@@ -116,35 +126,47 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     const ended = (flight: Flight | undefined, outcome: Phases.Outcome) =>
       outcome._tag === "Killed" ? Effect.void : recording.withPermits(1)(commitRecord(flight ? withWorker(flight, outcome.record) : outcome.record, outcome.retryable))
 
-    const isStale = (experiment: Phases.Experiment) => experiment.decision?.status === "keep" && experiment.parent !== Phases.bestCommit(state)
+    /**
+     * The commit a keep must be built on to stand when it is recorded (flights finish out of
+     * order): greedy, the run's best now; islands, its island's best now (another keep of the
+     * island may have landed since); best-first, the node it started from (a node never moves).
+     */
+    const baseNow = (experiment: Phases.Experiment) =>
+      experiment.branch === undefined
+        ? Phases.bestCommit(state)
+        : config.strategy === "islands"
+          ? Phases.branchPoint(run, state, experiment.id)?.node.commit ?? experiment.parent
+          : experiment.parent
+    const isStale = (experiment: Phases.Experiment) => experiment.decision?.status === "keep" && experiment.parent !== baseNow(experiment)
 
     /**
-     * A keep built on an older best: its edits are re-applied onto the current best and it is
-     * trained again (true), or, when they no longer apply, recorded as a conflict (false).
+     * A keep built on an older base (`baseNow`): its edits are re-applied onto the current base
+     * and it is trained again (true), or, when they no longer apply, recorded as a conflict (false).
      */
     const rebase = (flight: Flight, experiment: Phases.Experiment) =>
       Effect.gen(function* () {
-        const best = Phases.bestCommit(state)
-        yield* flight.tree.reset(best)
+        const base = baseNow(experiment)
+        const [what, current] = experiment.branch === undefined ? ["the best", "the current best"] : ["its island's best", "its island's best now"]
+        yield* flight.tree.reset(base)
         const refused = yield* flight.tree.apply(experiment.proposal!.edits).pipe(
           Effect.as(undefined),
           Effect.catchTag("EditError", (error) => Effect.succeed(error.message))
         )
         if (refused !== undefined) {
-          const reason = `conflict: it beat the best but was built on ${short(experiment.parent)}, and its edits do not apply to the current best ${short(best)} (${refused})`
+          const reason = `conflict: it beat ${what} but was built on ${short(experiment.parent)}, and its edits do not apply to ${current} ${short(base)} (${refused})`
           yield* recording.withPermits(1)(
             Effect.flatMap(Phases.finishedRecord(runOf(flight), { ...experiment, decision: { status: "discard", reason } }), (entry) => commitRecord(withWorker(flight, entry), false))
           )
           return false
         }
-        yield* Phases.notice(run, `#${flight.id} beats the best but was built on ${short(experiment.parent)}; re-applied onto ${short(best)} and training it again`)
-        const commit = yield* flight.tree.commit(`${experiment.proposal!.description}\n\nautoresearch experiment ${flight.id} (${options.tag}), re-applied onto ${short(best)}`)
+        yield* Phases.notice(run, `#${flight.id} beats ${what} but was built on ${short(experiment.parent)}; re-applied onto ${short(base)} and training it again`)
+        const commit = yield* flight.tree.commit(`${experiment.proposal!.description}\n\nautoresearch experiment ${flight.id} (${options.tag}), re-applied onto ${short(base)}`)
         flight.rebasedFrom ??= experiment.parent
         flight.round++
         flight.experiment = {
-          ...Phases.startExperiment(flight.id, best, false),
+          ...Phases.startExperiment(flight.id, base, false, Phases.branchAt(run, state, base)),
           startedAt: experiment.startedAt, agentMs: experiment.agentMs, trainMs: experiment.trainMs, costUsd: experiment.costUsd,
-          proposal: experiment.proposal!, commit, diff: yield* flight.tree.diff(best, commit)
+          proposal: experiment.proposal!, commit, diff: yield* flight.tree.diff(base, commit)
         }
         return true
       })
@@ -156,19 +178,22 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
           const r = runOf(flight)
           let experiment = yield* Phases.train(r, flight.experiment).pipe(
             Effect.flatMap((trained) => Phases.unlessKilled(r, trained)),
-            Effect.flatMap((trained) => Phases.repair(r, state)(trained)),
-            Effect.flatMap((repaired) => Phases.decide(r, state)(repaired))
+            Effect.flatMap((trained) => Phases.repair(r, viewOf(flight))(trained)),
+            Effect.flatMap((repaired) => Phases.decide(r, viewOf(flight))(repaired))
           )
           // Re-applied at once: confirming it against a best it was not built on is wasted work.
           if (isStale(experiment)) {
             if (yield* rebase(flight, experiment)) continue
             return
           }
-          experiment = yield* Phases.confirm(r, state)(experiment)
+          experiment = yield* Phases.confirm(r, viewOf(flight))(experiment)
           const done = experiment
+          // Whether a new node also moves the run's best is decided against the best at this moment.
           const recorded = yield* recording.withPermits(1)(
             Effect.suspend(() =>
-              isStale(done) ? Effect.succeed(false) : Effect.flatMap(Phases.finishedRecord(r, done), (entry) => Effect.as(commitRecord(withWorker(flight, entry), false), true))
+              isStale(done)
+                ? Effect.succeed(false)
+                : Effect.flatMap(Phases.finishedRecord(r, Phases.rankNode(r, state)(done)), (entry) => Effect.as(commitRecord(withWorker(flight, entry), false), true))
             )
           )
           if (recorded) return
@@ -211,7 +236,7 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
       }
       yield* Phases.notice(run, `resuming #${job.experiment} (${p.description}) from its jobs on the queue`)
       const flight = yield* newFlight({
-        ...Phases.startExperiment(job.experiment, p.parent, false),
+        ...Phases.startExperiment(job.experiment, p.parent, false, Phases.branchAt(run, state, p.parent)),
         startedAt: new Date(p.proposedAt), agentMs: p.agentMs, costUsd: p.costUsd, commit: job.commit,
         proposal: { description: p.description, edits: p.edits, costUsd: p.costUsd, ...(p.transcript !== undefined ? { transcript: p.transcript } : {}) }
       })
@@ -224,11 +249,14 @@ export const runParallelResearch = (options: ParallelResearchOptions) =>
     /** Asks for the next change (here, one at a time) and sends it off to train. */
     const launch = Effect.gen(function* () {
       const id = ++lastId
-      const parent = Phases.bestCommit(state)
-      const flight = yield* newFlight(Phases.startExperiment(id, parent, false))
+      const inFlight = [...flights.values()].flatMap((f) => (f.experiment.baseline ? [] : [f.experiment.parent]))
+      const branch = Phases.branchPoint(run, state, id, inFlight)
+      const parent = branch?.node.commit ?? Phases.bestCommit(state)
+      // The flight's own tree starts at its node: the node is checked out there.
+      const flight = yield* newFlight(Phases.startExperiment(id, parent, false, branch))
       flights.set(id, flight)
       yield* run.publish({ _tag: "ExperimentStarted", id, baseline: false, parent })
-      const applied = yield* Phases.proposeAndApply(runOf(flight), state)(flight.experiment).pipe(
+      const applied = yield* Phases.proposeAndApply(runOf(flight), viewOf(flight))(flight.experiment).pipe(
         Effect.map(Either.right),
         Effect.catchTag("ExperimentEnded", (end) => Effect.succeed(Either.left(end.outcome)))
       )

@@ -6,7 +6,6 @@ import { renderTotals, streamHeader, streamRow } from "../../results/table.js"
 import { resolveResearch, runResearch, type ResearchOptions } from "../../run-research.js"
 import { parallelOptions } from "./run-parallel-options.js"
 import { runParallelResearch } from "../../run-parallel.js"
-import { UserError } from "../../user-error.js"
 import { checkProfile, requireWorkspace } from "../../workspace/workspace.js"
 import { ExitCode, line, type Command } from "../command.js"
 import { workspaceDir } from "../common-options.js"
@@ -36,7 +35,7 @@ export const runCommand: Command = {
     "noise-repeats": { type: "string", placeholder: "k", description: "extra baseline runs that measure the noise floor (default 2; 0 disables)" },
     seed: { type: "string", placeholder: "n", description: "seed of every training run's random draws (default 42)" },
     patience: { type: "string", placeholder: "n", description: "stop after n experiments in a row without a keep" },
-    strategy: { type: "string", placeholder: strategies.join("|"), description: "where each experiment starts: greedy from the best (default), best-first from one of the top kept nodes, islands from its island's best (best-first and islands: without --parallel)" },
+    strategy: { type: "string", placeholder: strategies.join("|"), description: "where each experiment starts: greedy from the best (default), best-first from one of the top kept nodes, islands from its island's best (with --parallel: each experiment in flight picks its own)" },
     confirmations: { type: "string", placeholder: "n", description: "paired re-runs (candidate and best, same seed) a gain within a few σ needs before it is kept (default 3; 0: one run decides)" },
     profile: { type: "string", placeholder: "cpu|reference", description: "must match the workspace's profile (a guard for scripts)" },
     dashboard: { type: "boolean", description: "also serve the live dashboard (see `autoresearch dashboard`)" },
@@ -74,9 +73,6 @@ export const runCommand: Command = {
       ...defined("seed", numberOption(values, "seed", cmd, { integer: true }))
     }
     const parallel = parallelOptions(values, io.env)
-    if (parallel !== undefined && options.strategy !== undefined && options.strategy !== "greedy") {
-      throw new UserError(`--strategy ${options.strategy} runs one experiment at a time for now: drop --parallel`, "see `autoresearch run --help`", ExitCode.usage)
-    }
     const port = numberOption(values, "port", cmd, { integer: true, min: 0 }) ?? 8321
     const profileAsked = choiceOption(values, "profile", ["cpu", "reference"], cmd)
     const workspace = requireWorkspace(options.dir!)
