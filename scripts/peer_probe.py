@@ -13,8 +13,25 @@ With --json the last line is one JSON object: {"tokensPerSec", "stepSeconds", "c
 import argparse
 import json
 import math
+import os
 import sys
 import time
+
+
+def requested_threads(argv):
+    for i, arg in enumerate(argv):
+        if arg == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+# torch.set_num_threads sets its own pool only; the BLAS it links (Debian's: OpenBLAS) starts
+# its threads at import, one per core unless told: the same count for both, before the import.
+if requested_threads(sys.argv[1:]) not in (None, "0"):
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = requested_threads(sys.argv[1:])
 
 try:
     import torch

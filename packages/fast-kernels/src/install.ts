@@ -117,6 +117,10 @@ export const installFastKernels = (tf: typeof tfjs, options: InstallOptions = {}
     return { installed: false, kernels: [], reason: load.reason }
   }
   const { addon } = load
+  // OpenBLAS starts with its own thread count (OPENBLAS_NUM_THREADS or every core): align it with
+  // the pool's ($AUTORESEARCH_THREADS or the cores this process may use), so both GEMMs and the
+  // calibration between them run on the same threads.
+  addon.setThreads(addon.gemmInfo().threads)
   gemmLine ??= chooseGemm(addon).description
   const configs = [
     batchMatMulKernel(addon, stock.BatchMatMul),
