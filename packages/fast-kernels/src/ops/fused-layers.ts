@@ -2,9 +2,9 @@
 // installFastKernels put them on the active backend, the same math in stock tfjs ops anywhere
 // else (and for shapes the kernels do not take). Differentiable either way.
 import type * as tfjs from "@tensorflow/tfjs"
+import { hasKernel } from "./has-kernel.js"
 import { AttentionSoftmax, ReluSquare, RmsNorm, Rope } from "../kernels/fused-layers.js"
 
-const hasKernel = (tf: typeof tfjs, name: string) => tf.getKernel(name, tf.getBackend()) !== undefined
 
 /** Weightless RMSNorm over the last axis: x / sqrt(mean(x^2) + eps). */
 export const rmsNorm = <T extends tfjs.Tensor>(tf: typeof tfjs, x: T, eps = 1e-6): T => {

@@ -2,9 +2,9 @@
 // put them on the active backend, the same arithmetic in stock tfjs ops anywhere else. Both
 // return new tensors (tfjs tensors are immutable); the caller assigns them to its variables.
 import type * as tfjs from "@tensorflow/tfjs"
+import { hasKernel } from "./has-kernel.js"
 import { AdamW, CautiousUpdate, NesterovMomentum, Normuon, PolarExpress } from "../kernels/optimizer.js"
 
-const hasKernel = (tf: typeof tfjs, name: string) => tf.getKernel(name, tf.getBackend()) !== undefined
 const float32 = (tensors: ReadonlyArray<tfjs.Tensor>) => tensors.every((t) => t.dtype === "float32" && t.size === tensors[0]!.size)
 
 export interface AdamWSettings {
