@@ -5,7 +5,8 @@
 //   - a failed move is followed by the opposite direction of the same parameter;
 //   - when both directions fail, that parameter's step halves (down to a floor);
 //   - a keep re-opens the directions of every other parameter (the landscape moved);
-//   - otherwise the least-tried parameter goes next, ties broken by the seeded generator;
+//   - otherwise the least-tried parameter goes next, ties by a prior (priors.ts: the model's size
+//     first, a smaller model first) and then by the seeded generator;
 //   - a configuration that was already run, or that breaks a divisibility rule, is never proposed;
 //   - coupled parameters move together (couplings.ts: batch with learning rates, depth with width);
 //   - after `plateauAfter` experiments without a keep (default: one per dimension), it widens its steps and, every other
@@ -26,6 +27,7 @@ import {
   withNumber
 } from "./dimensions.js"
 import { formatValue, type Parameter, type ParamValue, parseParameters, parseValue, withValue } from "./parameters.js"
+import { preferredDirection, priorityOf } from "./priors.js"
 import { makeRandom } from "./prng.js"
 
 export interface SearchOptions {
@@ -193,10 +195,14 @@ export const nextProposal = (
     }
     last = { dimension, ...(direction !== undefined ? { direction } : {}), kept: kept !== undefined }
   })
+  // Moves already training count as tried, and as a try of their parameter: the next idea of a
+  // parallel run goes to another parameter rather than to a smaller step of the same one.
   for (const description of pending) {
     const changes = parseChanges(description)?.changes
     if (changes !== undefined && changes.every((change) => current.has(change.name))) {
       tried.add(configurationKey(new Map([...current, ...changes.map((change) => [change.name, change.new] as const)])))
+      const dimension = dimensions.find((d) => d.param === changes[0]!.name)
+      if (dimension !== undefined) states.get(dimension.id)!.tries++
     }
   }
   // Pairs before every single move had its turn spend the night on the wrong moves: in a
@@ -237,7 +243,7 @@ export const nextProposal = (
       return alternatives(current.get(dimension.param)!, choices.get(dimension.param)).filter((value) => fresh(value, dimension.param))
     }
     const state = states.get(dimension.id)!
-    const first = state.momentum ?? (random() < 0.5 ? 1 : -1)
+    const first = state.momentum ?? (state.tries === 0 ? preferredDirection(dimension.param) : undefined) ?? (random() < 0.5 ? 1 : -1)
     return ([first, -first as 1 | -1] as const)
       .filter((direction) => !state.failed.has(direction))
       .flatMap((direction) => along(dimension, direction) ?? [])
@@ -288,10 +294,10 @@ export const nextProposal = (
             : undefined
     if (value !== undefined) return propose(last.dimension, value)
   }
-  // 3. The least-tried dimension with something left to try; ties in seeded order.
+  // 3. The least-tried dimension with something left to try; ties by the prior, then seeded.
   const order = dimensions
-    .map((dimension) => ({ dimension, tries: states.get(dimension.id)!.tries, tie: random() }))
-    .sort((a, b) => a.tries - b.tries || a.tie - b.tie)
+    .map((dimension) => ({ dimension, tries: states.get(dimension.id)!.tries, priority: priorityOf(dimension.param), tie: random() }))
+    .sort((a, b) => a.tries - b.tries || a.priority - b.priority || a.tie - b.tie)
   for (const { dimension } of order) {
     const value = candidates(dimension)[0]
     if (value !== undefined) return propose(dimension, value)
