@@ -79,6 +79,26 @@ describe("load-aware runs", () => {
     expect(store.records[1]!.status).toBe("keep")
   })
 
+  it("holds a smaller model to its own throughput once it has a steady run: only its first run is re-run", async () => {
+    // Option 1 halves the model: half the FLOP/s on a machine as quiet as ever. Its first run
+    // falls outside the night's band and is re-run; its confirmation runs are compared with
+    // its own steady re-run, the best's with the best's runs, so none of them is re-run.
+    const workspace = InMemoryWorkspace.make({ files: { "train.ts": "const option = 0\n" } })
+    const store = InMemoryStore.make()
+    const noise = [0, 0.01, -0.01, 0.004, -0.004, 0.007, -0.007]
+    let runs = 0
+    const trainer = ScriptedTrainer.make(() => {
+      const small = workspace.files()["train.ts"]!.includes("option = 1")
+      return { valBpb: (small ? 1.985 : 2.0) + noise[runs++ % noise.length]!, metrics: { numParamsM: small ? 0.5 : 1, totalTokensM: 1 } }
+    })
+    await runLoop({ tag: "t", budgetSeconds: 1, noiseRepeats: 2, maxExperiments: 2, agent: optionsAgent, trainer: trainer.layer, store: store.layer, workspace: workspace.layer })
+    const kinds = store.records[1]!.runs!.map((sample) => sample.kind)
+    expect(kinds.slice(0, 2)).toEqual(["run", "rerun"])
+    expect(kinds.filter((kind) => kind === "confirm").length).toBeGreaterThan(0)
+    expect(kinds.filter((kind) => kind === "rerun")).toHaveLength(1)
+    expect(store.records[1]!.runs!.filter((sample) => sample.disturbed)).toHaveLength(1)
+  })
+
   it("does not read a quieter machine as a gain: the paired re-runs decide, not the best's old runs", async () => {
     // The baseline's runs were taken on a busy machine; from experiment 2 on it is quieter and
     // every run scores 0.03 lower, whatever the option. Option 1 is no better than option 0.

@@ -1,9 +1,10 @@
 // Load awareness: a wall-clock budget turns machine load into val_bpb, so a run whose throughput
 // falls outside the band of recent runs (decision/load.ts) is marked disturbed and trained once
-// more before it decides anything. Used for the first run of every change (whatever the
-// confirmations setting) and for each paired confirmation run.
+// more before it decides anything; a commit that already has steady runs is held to their band.
+// Used for the first run of every change (whatever the confirmations setting) and for each
+// paired confirmation run.
 import { Effect } from "effect"
-import { isDisturbed, recentThroughputs } from "../decision/load.js"
+import { commitThroughputs, isDisturbed, recentThroughputs } from "../decision/load.js"
 import { type Experiment, type ExperimentEnded, unlessKilled } from "./experiment.js"
 import { notice, type LoopRun } from "./run-context.js"
 import type { LoopState } from "./state.js"
@@ -27,8 +28,15 @@ export const rerunIfDisturbed = (
   Effect.gen(function* () {
     const latest = experiment.runs.at(-1)
     if (latest === undefined || experiment.report?._tag !== "Success") return experiment
-    const earlier = [...recentThroughputs(state.records, BAND_RUNS), ...experiment.runs.slice(0, -1).flatMap((sample) => sample.throughput ?? [])].slice(-BAND_RUNS)
-    if (!isDisturbed(latest.throughput, earlier)) return experiment
+    // A commit with steady runs of its own is held to them: a change of the model's shape trains
+    // at its own FLOP/s, so only its first run is compared with the night's other runs.
+    const isBest = commit !== experiment.commit
+    const own = [
+      ...commitThroughputs(state.records, commit),
+      ...experiment.runs.slice(0, -1).flatMap((sample) => (!sample.disturbed && (sample.kind === "best") === isBest ? (sample.throughput ?? []) : []))
+    ].slice(-BAND_RUNS)
+    const recent = [...recentThroughputs(state.records, BAND_RUNS), ...experiment.runs.slice(0, -1).flatMap((sample) => sample.throughput ?? [])].slice(-BAND_RUNS)
+    if (own.length > 0 ? !isDisturbed(latest.throughput, own, { minRuns: 1 }) : !isDisturbed(latest.throughput, recent)) return experiment
     const marked = { ...experiment, runs: [...experiment.runs.slice(0, -1), { ...latest, disturbed: true }] }
     yield* notice(
       run,
