@@ -1,10 +1,11 @@
 // pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--strategy greedy|best-first|islands] [--keep]
 // Research quality end to end, through the CLI a user runs: a fresh workspace on the embedded
 // cpu profile, `run --agent search --experiments N`, then `verify --repeats R`, and the figures
-// {experiments, baselineBpb, bestBpb, gainPercent, keeps, falseKeeps, hours}. A full run
+// {experiments, baselineBpb, bestBpb, gainPercent, verifiedGainPercent (the same on verify's fresh
+// seeds), keeps, falseKeeps, hours}. A full run
 // (20 experiments at the default budget, 3 repeats of every keep and its parent) takes hours:
 // run it on a quiet machine. With --json the last line is one JSON object.
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { Writable } from "node:stream"
@@ -52,11 +53,18 @@ try {
     await cli(["verify", "--tag", "bench", "--repeats", values.repeats!, "--seed", "1", ...budget, "--json"], dir)
   }
   const results = lastJson(await cli(["results", "--tag", "bench", "--json"], dir))
+  // The gain on fresh seeds: the mean of verify's repeats of the best commit against those of
+  // the baseline (the parent of a first keep), where verify re-trained both.
+  const baselineCommit = JSON.parse(readFileSync(join(dir, "runs", "bench", "experiments.jsonl"), "utf8").split("\n")[0]!).commit as string
+  const checks = (results.verify?.checks ?? []) as Array<{ commit: string; parent: string; commitMean: number | null; parentMean: number | null }>
+  const baselineMean = checks.find((check) => check.parent === baselineCommit)?.parentMean ?? null
+  const bestMean = checks.find((check) => check.commit.startsWith(results.bestCommit))?.commitMean ?? null
   const figures = {
     experiments: results.experiments as number,
     baselineBpb: results.baselineBpb as number | null,
     bestBpb: results.bestBpb as number | null,
     gainPercent: results.improvementPercent as number | null,
+    verifiedGainPercent: baselineMean !== null && bestMean !== null ? (100 * (baselineMean - bestMean)) / baselineMean : null,
     keeps: results.kept as number,
     falseKeeps: (results.verify?.falseKeeps ?? 0) as number,
     reproduced: (results.verify?.reproduced ?? 0) as number,

@@ -4,13 +4,18 @@
 // parameter the smaller model goes first: fewer FLOPs a token buy more tokens in the budget,
 // which is what an under-trained model needs (the first evening's one real gain was DEPTH 2 → 1;
 // in the 20-experiment bench a random order never reached DEPTH at all).
-const SIZE = /^(DEPTH|N_LAYERS?|NUM_LAYERS|ASPECT_RATIO|MODEL_DIM|N_EMBD|D_MODEL|WIDTH|HIDDEN_SIZE|EMBED_DIM)$/
+const LAYERS = /^(DEPTH|N_LAYERS?|NUM_LAYERS)$/
+const WIDTH = /^(ASPECT_RATIO|MODEL_DIM|N_EMBD|D_MODEL|WIDTH|HIDDEN_SIZE|EMBED_DIM)$/
+const SIZE = new RegExp(`${LAYERS.source}|${WIDTH.source}`)
 const OPTIMISATION = /^(TOTAL_BATCH_SIZE|BATCH_SIZE|GLOBAL_BATCH_SIZE)$|(^|_)LR$|LEARNING_RATE/
 const SHAPE_AND_SCHEDULE = /HEAD|WINDOW|WARMUP|WARMDOWN|FINAL_LR|COOLDOWN/
 
-/** Lower goes first among parameters tried equally often. */
+/**
+ * Lower goes first among parameters tried equally often. The layers come before the width: in
+ * the reference's canvas the width is DEPTH × ASPECT_RATIO, so DEPTH moves both.
+ */
 export const priorityOf = (param: string): number =>
-  SIZE.test(param) ? 0 : OPTIMISATION.test(param) ? 1 : SHAPE_AND_SCHEDULE.test(param) ? 2 : 3
+  LAYERS.test(param) ? 0 : WIDTH.test(param) ? 1 : OPTIMISATION.test(param) ? 2 : SHAPE_AND_SCHEDULE.test(param) ? 3 : 4
 
 /** The direction of a parameter's first move when the prior has one (−1: a smaller model). */
 export const preferredDirection = (param: string): -1 | undefined => (SIZE.test(param) ? -1 : undefined)
