@@ -1,8 +1,8 @@
 // pnpm bench:research [--json] [--experiments 20] [--budget <s>] [--repeats 3] [--confirmations n] [--strategy greedy|best-first|islands] [--keep]
 // Research quality end to end, through the CLI a user runs: a fresh workspace on the embedded
 // cpu profile, `run --agent search --experiments N`, then `verify --repeats R`, and the figures
-// {experiments, baselineBpb, bestBpb, gainPercent, verifiedGainPercent (the same on verify's fresh
-// seeds), keeps, falseKeeps, hours}. A full run
+// {experiments, baselineBpb, bestBpb, gainPercent (on the means of all their runs in the run),
+// firstRunGainPercent, verifiedGainPercent (on verify's fresh seeds), keeps, falseKeeps, hours}. A full run
 // (20 experiments at the default budget, 3 repeats of every keep and its parent) takes hours:
 // run it on a quiet machine. With --json the last line is one JSON object.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -61,9 +61,12 @@ try {
   const bestMean = checks.find((check) => check.commit.startsWith(results.bestCommit))?.commitMean ?? null
   const figures = {
     experiments: results.experiments as number,
-    baselineBpb: results.baselineBpb as number | null,
-    bestBpb: results.bestBpb as number | null,
+    // The means of every run of the baseline's and the best's commits (repeats, confirmations,
+    // paired re-runs): the gain the run itself measured. firstRunGainPercent: on their first runs.
+    baselineBpb: (results.baselineMean?.valBpb ?? null) as number | null,
+    bestBpb: (results.bestMean?.valBpb ?? null) as number | null,
     gainPercent: results.improvementPercent as number | null,
+    firstRunGainPercent: results.baselineBpb !== null && results.bestBpb !== null ? (100 * (results.baselineBpb - results.bestBpb)) / results.baselineBpb : null,
     verifiedGainPercent: baselineMean !== null && bestMean !== null ? (100 * (baselineMean - bestMean)) / baselineMean : null,
     keeps: results.kept as number,
     falseKeeps: (results.verify?.falseKeeps ?? 0) as number,

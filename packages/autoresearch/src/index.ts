@@ -5,7 +5,7 @@ export { ResearchError, type ResearchErrorReason } from "./research-error.js"
 export { agentChoices, agentFromEnv, agentLayer, chooseAgent, type AgentChoice, type AgentSelection } from "./agent-selection.js"
 
 // results, charts, reports, the dashboard: usable from a script as well as from the CLI
-export { summarize as summarizeResults, type ResultRow, type ResultsSummary } from "./results/summary.js"
+export { summarize as summarizeResults, type CommitMean, type ResultRow, type ResultsSummary } from "./results/summary.js"
 export { renderTable, renderTotals } from "./results/table.js"
 export { readRecords, parseRecords, listTags } from "./results/records.js"
 export { renderChartSvg, chartPoints, type ChartPoint, type ChartOptions } from "./report/chart.js"

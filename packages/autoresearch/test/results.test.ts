@@ -41,6 +41,28 @@ describe("summarize", () => {
     expect(summarize("noisy", noisy).noise).toEqual({ samples: [2.5, 2.51, 2.49], std: 0.01 })
   })
 
+  it("measures the gain on the means of every run of the baseline and the best, not on their first runs", () => {
+    const commit = (id: number) => `${String(id).padStart(7, "0")}bbbbbbbb`
+    const evidence = (candidateRuns: Array<number>, bestReruns: Array<number>) => ({ candidateRuns, bestReruns, bestRuns: [], margin: 0.05, sigma: 0.02, dof: 4, bar: 0.01 })
+    const repeated = [
+      record(1, "keep", 2.1, "baseline", { noise: { samples: [2.1, 2.08, 2.12], std: 0.02 } }),
+      // A slow first draw, confirmed by a paired run; the baseline re-ran beside it.
+      record(2, "keep", 2.0, "DEPTH 2 → 1", { parent: commit(1), evidence: evidence([2.0, 1.94], [2.09]) }),
+      // A later candidate's pair re-ran the best once more.
+      record(3, "discard", 1.99, "WINDOW_PATTERN SSSL → L", { parent: commit(2), evidence: evidence([1.99, 2.02], [1.96]) })
+    ]
+    const summary = summarize("repeated", repeated)
+    expect(summary.bestBpb).toBe(2.0)
+    expect(summary.baselineBpb).toBe(2.1)
+    expect(summary.bestMean).toEqual({ valBpb: expect.closeTo((2.0 + 1.94 + 1.96) / 3, 10), runs: 3 })
+    expect(summary.baselineMean).toEqual({ valBpb: expect.closeTo((2.1 + 2.08 + 2.12 + 2.09) / 4, 10), runs: 4 })
+    expect(summary.improvement).toBeCloseTo(2.0975 - 5.9 / 3, 10)
+    expect(summary.improvementPercent).toBeCloseTo((100 * (2.0975 - 5.9 / 3)) / 2.0975, 10)
+    expect(renderTable(summary)).toContain(
+      "best val_bpb 2.000000 at 0000002: DEPTH 2 → 1 (baseline 2.100000; means of all runs: best 1.966667 (3), baseline 2.097500 (4): −0.130833, 6.24% better)"
+    )
+  })
+
   it("is empty but well-formed before any experiment", () => {
     expect(summarize("none", [])).toMatchObject({ experiments: 0, keepRate: null, bestBpb: null, baselineBpb: null })
   })

@@ -1,6 +1,6 @@
 // The numbers behind `autoresearch results`: per-experiment rows with deltas, and the
 // run's totals (keep rate, best, crashes). Pure: records in, plain data out (the --json shape).
-import { costTotal, type ExperimentRecord, isNewBest, primaryRun, type Status, throughputOf, tokensPerSecondOf } from "@autoresearch/core"
+import { costTotal, type ExperimentRecord, isNewBest, primaryRun, runsByCommit, type Status, throughputOf, tokensPerSecondOf } from "@autoresearch/core"
 import { searchTree, type TreeNode } from "./tree.js"
 
 /** One experiment as `autoresearch results` shows it (and `--json` prints it). */
@@ -48,11 +48,20 @@ export interface ResultsSummary {
   readonly agentErrors: number
   /** Kept changes / decided changes (the baseline is not a change); null before any change. */
   readonly keepRate: number | null
+  /** The baseline's first run (its row's val_bpb). */
   readonly baselineBpb: number | null
+  /** The best's first run (its row's val_bpb). */
   readonly bestBpb: number | null
   readonly bestCommit: string | null
   readonly bestDescription: string | null
-  /** baseline − best (positive = improvement). */
+  /** The mean of every run of the baseline's commit: its noise repeats and its re-runs beside later candidates. */
+  readonly baselineMean: CommitMean | null
+  /** The mean of every run of the best's commit: its first run, confirmations and re-runs beside later candidates. */
+  readonly bestMean: CommitMean | null
+  /**
+   * baselineMean − bestMean (positive = improvement): a kept change's first run is one noisy
+   * draw (and the one its keep was screened on), so the gain is measured on every run of both.
+   */
   readonly improvement: number | null
   readonly improvementPercent: number | null
   /** The known agent spend: a lower bound when `unknownCosts` > 0. */
@@ -64,6 +73,18 @@ export interface ResultsSummary {
   readonly rows: ReadonlyArray<ResultRow>
   /** The kept nodes and the node each branched from (one line unless the strategy branches). */
   readonly tree: ReadonlyArray<TreeNode>
+}
+
+/** A commit's val_bpb as the mean of all its runs in the records. */
+export interface CommitMean {
+  readonly valBpb: number
+  readonly runs: number
+}
+
+const meanOf = (runs: Map<string, Array<number>>, record: ExperimentRecord | null, first: number | null): CommitMean | null => {
+  const values = record !== null ? runs.get(record.commit) ?? [] : []
+  if (values.length > 0) return { valBpb: values.reduce((sum, value) => sum + value, 0) / values.length, runs: values.length }
+  return first !== null ? { valBpb: first, runs: 1 } : null
 }
 
 const shortCommit = (commit: string) => commit.slice(0, 7)
@@ -123,10 +144,14 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
   const changes = records.filter((record) => !record.baseline)
   const decided = changes.filter((record) => record.status !== "agent_error")
   const keptChanges = changes.filter((record) => record.status === "keep").length
-  const baselineBpb = records.map((record) => (record.baseline ? measured(record) : null)).find((value) => value !== null) ?? null
+  const baselineRecord = records.find((record) => record.baseline && measured(record) !== null) ?? null
+  const baselineBpb = baselineRecord !== null ? measured(baselineRecord) : null
   const finalBest = best as number | null
   const finalRecord = bestRecord as ExperimentRecord | null
-  const improvement = baselineBpb !== null && finalBest !== null ? baselineBpb - finalBest : null
+  const runs = runsByCommit(records)
+  const baselineMean = meanOf(runs, baselineRecord, baselineBpb)
+  const bestMean = meanOf(runs, finalRecord, finalBest)
+  const improvement = baselineMean !== null && bestMean !== null ? baselineMean.valBpb - bestMean.valBpb : null
   const cost = costTotal(records)
   return {
     tag,
@@ -142,7 +167,9 @@ export const summarize = (tag: string, records: ReadonlyArray<ExperimentRecord>)
     bestCommit: finalRecord !== null ? shortCommit(finalRecord.commit) : null,
     bestDescription: finalRecord?.description ?? null,
     improvement,
-    improvementPercent: improvement !== null && baselineBpb !== null && baselineBpb > 0 ? (100 * improvement) / baselineBpb : null,
+    baselineMean,
+    bestMean,
+    improvementPercent: improvement !== null && baselineMean !== null && baselineMean.valBpb > 0 ? (100 * improvement) / baselineMean.valBpb : null,
     costUsd: cost.knownUsd,
     unknownCosts: cost.unknown,
     noise: records.find((record) => record.baseline && record.noise !== undefined)?.noise ?? null,

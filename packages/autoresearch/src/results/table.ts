@@ -78,9 +78,14 @@ export const renderTotals = (summary: ResultsSummary): ReadonlyArray<string> => 
       `; keep rate ${formatPercent(summary.keepRate)}`
   ]
   if (summary.bestBpb !== null) {
+    const repeated = (summary.bestMean?.runs ?? 1) > 1 || (summary.baselineMean?.runs ?? 1) > 1
+    const means =
+      repeated && summary.bestMean !== null && summary.baselineMean !== null
+        ? `; means of all runs: best ${formatBpb(summary.bestMean.valBpb)} (${summary.bestMean.runs}), baseline ${formatBpb(summary.baselineMean.valBpb)} (${summary.baselineMean.runs})`
+        : ""
     const gain =
       summary.improvement !== null && summary.improvementPercent !== null
-        ? ` (baseline ${formatBpb(summary.baselineBpb)}, ${formatDelta(-summary.improvement)}, ${summary.improvementPercent.toFixed(2)}% better)`
+        ? ` (baseline ${formatBpb(summary.baselineBpb)}${means}${means === "" ? "," : ":"} ${formatDelta(-summary.improvement)}, ${summary.improvementPercent.toFixed(2)}% better)`
         : ""
     lines.push(`best val_bpb ${formatBpb(summary.bestBpb)} at ${summary.bestCommit}: ${summary.bestDescription}${gain}`)
   }
