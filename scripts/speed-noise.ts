@@ -9,6 +9,7 @@
 // part of any decision.
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
+import { mean } from "../packages/core/src/decision/noise.js"
 import { parseRecords } from "../packages/autoresearch/src/results/records.js"
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { json: { type: "boolean", default: false } } })
@@ -47,7 +48,6 @@ const rSquared = sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : 0
 const spread = Math.sqrt(syy / Math.max(1, samples))
 const residual = Math.sqrt(Math.max(0, syy - slope * sxy) / Math.max(1, samples))
 
-const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
 const pairs = records.flatMap((record) => {
   const runs = (record.runs ?? []).filter((run) => run.disturbed !== true && run.valBpb !== undefined && run.tokensPerSecond !== undefined)
   const candidate = runs.filter((run) => run.kind === "confirm")
