@@ -107,7 +107,12 @@ export const DecisionEvidence = Schema.Struct({
   bar: Schema.Number,
   /** Model FLOP/s of the first run, and whether it fell outside the band of recent runs (then re-run). */
   throughput: Schema.optional(Schema.Number),
-  disturbed: Schema.optional(Schema.Boolean)
+  disturbed: Schema.optional(Schema.Boolean),
+  /**
+   * d val_bpb / d ln(tokens/s) within the night's repeated runs, when it was clear enough to
+   * judge every run at its commit's usual speed (then margin, sigma and bar are at equal speed).
+   */
+  speedSlope: Schema.optional(Schema.Number)
 })
 export type DecisionEvidence = typeof DecisionEvidence.Type
 

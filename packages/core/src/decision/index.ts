@@ -1,4 +1,5 @@
 export { mean, type NoiseEstimate, pooledNoise, tQuantile } from "./noise.js"
 export { type Evidence, judge, type RuleOptions, type Verdict } from "./rule.js"
 export { type BandOptions, commitThroughputs, isDisturbed, primaryRun, recentThroughputs, throughputBand, type ThroughputBand, throughputOf, tokensPerSecondOf } from "./load.js"
-export { noiseGroups, runsByCommit } from "./runs.js"
+export { runsByCommit } from "./runs.js"
+export { atSpeed, candidateLogSpeed, commitSpeedRuns, fitSpeed, type SpeedFit, speedGroups, type SpeedRun, usualLogSpeed } from "./speed.js"

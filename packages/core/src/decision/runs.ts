@@ -18,17 +18,3 @@ export const runsByCommit = (records: ReadonlyArray<ExperimentRecord>): Map<stri
   }
   return runs
 }
-
-/**
- * The groups of repeated runs the noise is pooled over: each decision's runs of the candidate
- * and its re-runs of the best apart, and the baseline's repeats. A commit's runs from different
- * hours stay in different groups, so a change of machine load between them is not read as noise.
- */
-export const noiseGroups = (records: ReadonlyArray<ExperimentRecord>): Array<ReadonlyArray<number>> =>
-  records.flatMap((record) =>
-    record.evidence !== undefined
-      ? [record.evidence.candidateRuns, record.evidence.bestReruns]
-      : record.baseline && record.noise !== undefined
-        ? [record.noise.samples]
-        : []
-  )

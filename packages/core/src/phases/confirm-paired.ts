@@ -5,8 +5,22 @@
 // When the first run trained at a throughput outside the band of the best's own runs, the
 // machine changed since the best was measured: a loss under a heavier load, or a clear gain
 // under a lighter one, is not taken at its word; the best is trained now beside it (pair 0).
+// Every run is judged at its commit's usual speed when the night's repeats show how val_bpb
+// follows the speed (decision/speed.ts): a fast minute on one side of a pair is not a gain.
 import { Effect } from "effect"
-import { commitThroughputs, judge, noiseGroups, pooledNoise, runsByCommit, throughputBand } from "../decision/index.js"
+import {
+  atSpeed,
+  candidateLogSpeed,
+  commitSpeedRuns,
+  commitThroughputs,
+  fitSpeed,
+  judge,
+  speedGroups,
+  type SpeedRun,
+  throughputBand,
+  tokensPerSecondOf,
+  usualLogSpeed
+} from "../decision/index.js"
 import type { Decision, RunReport } from "../domain.js"
 import type { WorkspaceError } from "../errors.js"
 import type { TrainSpec } from "../services/trainer.js"
@@ -15,7 +29,9 @@ import { trainSteady } from "./rerun-disturbed.js"
 import { notice, type LoopRun } from "./run-context.js"
 import type { LoopState } from "./state.js"
 
-const valueOf = (report: RunReport | undefined) => (report?._tag === "Success" ? report.metrics.valBpb : undefined)
+/** A successful run's val_bpb and speed. */
+const speedRunOf = (report: RunReport | undefined): SpeedRun | undefined =>
+  report?._tag === "Success" ? { valBpb: report.metrics.valBpb, tokensPerSecond: tokensPerSecondOf(report.metrics) } : undefined
 
 /** Pair k of experiment `id`: a seed of its own, the same for both sides (and on a resume). */
 export const pairSeed = (id: number, k: number) => (id * 7919 + k * 104729) % 2_147_483_647
@@ -48,35 +64,45 @@ export const confirmPaired =
       // A crash, or a simplification keep (equal within the margin, fewer lines), stands as decided.
       if (best?.metrics === undefined || first?._tag !== "Success" || /\bsimplification: /.test(experiment.decision?.reason ?? "")) return experiment
       let current = experiment
-      const runs = runsByCommit(state.records)
-      const history = runs.get(best.commit) ?? [best.metrics.valBpb]
-      const candidate = [first.metrics.valBpb]
-      const bestReruns: Array<number> = []
+      const earlierHistory = commitSpeedRuns(state.records, best.commit)
+      const history = earlierHistory.length > 0 ? earlierHistory : [{ valBpb: best.metrics.valBpb }]
+      const candidate: Array<SpeedRun> = [speedRunOf(first)!]
+      const bestReruns: Array<SpeedRun> = []
       const options = { minDelta: run.config.minDelta, z: run.config.noiseZ, maxConfirmations: run.config.maxConfirmations }
-      const earlier = noiseGroups(state.records)
-      const groups = () => [...earlier, bestReruns, candidate]
-      let verdict = judge(candidate, history, pooledNoise(groups()), options)
+      const earlier = speedGroups(state.records)
+      // The runs at their usual speeds: the best's over all its runs, the candidate's the best's
+      // unless its own speed is told apart (then its own).
+      const judgeNow = () => {
+        const fit = fitSpeed([...earlier, bestReruns, candidate])
+        const bests = [...history, ...bestReruns]
+        const bestSpeed = usualLogSpeed(bests)
+        const candidateSpeed = candidateLogSpeed(candidate, bests, fit.speedNoise)
+        const verdict = judge(atSpeed(candidate, fit.slope, candidateSpeed), atSpeed(history, fit.slope, bestSpeed), fit.noise, options, atSpeed(bestReruns, fit.slope, bestSpeed))
+        if (fit.slope === 0) return { verdict, slope: undefined }
+        return { verdict: { ...verdict, reason: `${verdict.reason}; at equal speed (${fit.slope.toFixed(3)} val_bpb per e-fold of tokens/s)` }, slope: fit.slope }
+      }
+      let { verdict, slope } = judgeNow()
       let decision: Decision | undefined
       const firstThroughput = experiment.runs.findLast((sample) => sample.kind === "run" || sample.kind === "rerun" || sample.kind === "repair")?.throughput
       if (loadChangedTheVerdict(verdict, firstThroughput, commitThroughputs(state.records, best.commit).slice(-BEST_BAND_RUNS))) {
         yield* notice(run, `experiment ${experiment.id}: its run trained at another throughput than the best's runs (the load changed); training the best beside it`)
         yield* run.workspace.reset(best.commit)
         current = yield* trainSteady(run, state, current, "-best0", best.commit)
-        const bestNow = valueOf(current.report)
+        const bestNow = speedRunOf(current.report)
         yield* run.workspace.reset(experiment.commit)
         if (bestNow !== undefined) {
           bestReruns.push(bestNow)
-          verdict = judge(candidate, history, pooledNoise(groups()), options, bestReruns)
+          ;({ verdict, slope } = judgeNow())
         }
       }
       while (verdict._tag === "Confirm") {
         const k = candidate.length
         const pair = seeded(run, pairSeed(experiment.id, k))
         current = yield* trainSteady(pair, state, current, `-confirm${k}`)
-        const again = valueOf(current.report)
+        const again = speedRunOf(current.report)
         yield* run.workspace.reset(best.commit)
         current = yield* trainSteady(pair, state, current, `-best${k}`, best.commit)
-        const bestAgain = valueOf(current.report)
+        const bestAgain = speedRunOf(current.report)
         yield* run.workspace.reset(experiment.commit)
         if (again === undefined || bestAgain === undefined) {
           decision = { status: "discard", reason: `a confirmation run crashed: ${verdict.reason}` }
@@ -84,22 +110,24 @@ export const confirmPaired =
         }
         candidate.push(again)
         bestReruns.push(bestAgain)
-        verdict = judge(candidate, history, pooledNoise(groups()), options, bestReruns)
+        ;({ verdict, slope } = judgeNow())
       }
       const { evidence } = verdict
+      const values = (runs: ReadonlyArray<SpeedRun>) => runs.map((r) => r.valBpb)
       return {
         ...current,
         report: first, // the record keeps the first run's metrics
         decision: decision ?? { status: verdict._tag === "Keep" ? "keep" : "discard", reason: verdict.reason },
-        confirmation: candidate.length > 1 ? { valBpb: candidate.at(-1), confirmed: verdict._tag === "Keep" && decision === undefined } : undefined,
+        confirmation: candidate.length > 1 ? { valBpb: candidate.at(-1)!.valBpb, confirmed: verdict._tag === "Keep" && decision === undefined } : undefined,
         evidence: {
-          candidateRuns: candidate,
-          bestReruns,
-          bestRuns: evidence.best,
+          candidateRuns: values(candidate),
+          bestReruns: values(bestReruns),
+          bestRuns: values(history),
           margin: evidence.margin,
           sigma: evidence.sigma,
           dof: evidence.dof,
-          bar: evidence.bar
+          bar: evidence.bar,
+          ...(slope !== undefined ? { speedSlope: slope } : {})
         }
       }
     })

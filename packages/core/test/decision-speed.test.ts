@@ -1,0 +1,103 @@
+// Judging runs at equal speed (decision/speed.ts): on a shared machine the same model trains
+// 20 % more or fewer tokens from one minute to the next, and a wall-clock budget turns that into
+// val_bpb. Synthetic runs with a known slope and noise show the fit recovers them, leaves a
+// speed-blind trainer alone, and keeps a fast minute from passing for a gain.
+import { readFileSync } from "node:fs"
+import { Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import { atSpeed, candidateLogSpeed, commitSpeedRuns, fitSpeed, judge, pooledNoise, speedGroups, type SpeedRun, usualLogSpeed } from "../src/decision/index.js"
+import { ExperimentRecord } from "../src/domain.js"
+
+const decodeRecord = Schema.decodeUnknownSync(ExperimentRecord)
+
+const random = (seed: number) => {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const SLOPE = -0.5 // val_bpb per e-fold of tokens/s, as measured on this machine (docs/loop.md)
+const RESIDUAL = 0.005
+
+/** `count` runs of a configuration with true val_bpb `truth` at 40 k tokens/s, each at a random speed. */
+const runsOf = (next: () => number, truth: number, count: number, speedSpread = 0.1, usual = 40_000): Array<SpeedRun> => {
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
+  return Array.from({ length: count }, () => {
+    const logFactor = speedSpread * gaussian()
+    return { valBpb: truth + SLOPE * logFactor + RESIDUAL * gaussian(), tokensPerSecond: usual * Math.exp(logFactor) }
+  })
+}
+
+describe("val_bpb at equal speed", () => {
+  it("recovers the slope and the noise left at equal speed from a night's repeated runs", () => {
+    const next = random(7)
+    const groups = Array.from({ length: 8 }, (_, g) => runsOf(next, 2 + g * 0.01, 3))
+    const fit = fitSpeed(groups)
+    expect(fit.slope).toBeGreaterThan(-0.6)
+    expect(fit.slope).toBeLessThan(-0.4)
+    expect(fit.noise.std).toBeLessThan(2 * RESIDUAL)
+    expect(fit.noise.std).toBeLessThan(pooledNoise(groups.map((group) => group.map((run) => run.valBpb))).std / 3)
+    expect(fit.noise.dof).toBe(8 * 2 - 1) // one degree of freedom spent on the slope
+    expect(fit.speedNoise.std).toBeCloseTo(0.1, 1)
+  })
+
+  it("fits no slope when val_bpb does not follow the speed, when the runs are too few, or when no run has a speed", () => {
+    const next = random(11)
+    const unrelated = Array.from({ length: 8 }, () => runsOf(next, 2, 3).map((run) => ({ ...run, valBpb: 2 + 0.01 * (next() - 0.5) })))
+    expect(fitSpeed(unrelated).slope).toBe(0)
+    expect(fitSpeed(unrelated).noise).toEqual(pooledNoise(unrelated.map((group) => group.map((run) => run.valBpb))))
+    expect(fitSpeed([runsOf(next, 2, 3)]).slope).toBe(0) // 2 dof
+    const blind = Array.from({ length: 8 }, () => runsOf(next, 2, 3).map(({ valBpb }) => ({ valBpb })))
+    expect(fitSpeed(blind).slope).toBe(0)
+    expect(atSpeed(blind[0]!, -0.5, Math.log(40_000))).toEqual(blind[0]!.map((run) => run.valBpb))
+  })
+
+  it("holds a candidate of the best's speed to the best's usual speed, and a faster model to its own", () => {
+    const next = random(13)
+    const best = runsOf(next, 2, 9, 0.08)
+    const noise = { std: 0.08, dof: 20 }
+    const lucky = [{ valBpb: 1.95, tokensPerSecond: 46_000 }, { valBpb: 1.96, tokensPerSecond: 45_000 }]
+    expect(candidateLogSpeed(lucky, best, noise)).toBe(usualLogSpeed(best))
+    const smaller = [{ valBpb: 1.9, tokensPerSecond: 80_000 }, { valBpb: 1.91, tokensPerSecond: 82_000 }]
+    expect(candidateLogSpeed(smaller, best, noise)).toBeCloseTo(Math.log(81_000), 2)
+  })
+
+  it("does not keep a change whose pairs ran in faster minutes than the best's (run 3's false keep, replayed)", () => {
+    // Run 3's records (docs/research-bench): experiment 5, UNEMBEDDING_LR 0.004 → 0.008, kept on
+    // three pairs, then found no better by verify. The same model on both sides; the candidate's
+    // runs were 3–17 % faster than the best's beside them.
+    const records = readFileSync(new URL("../../../docs/research-bench/prior/run-3/greedy/experiments.jsonl", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => decodeRecord(JSON.parse(line)))
+    const index = records.findIndex((record) => record.id === 5)
+    const record = records[index]!
+    expect(record.status).toBe("keep")
+    const earlier = records.slice(0, index)
+    const steady = record.runs!.filter((run) => run.disturbed !== true)
+    const candidate = steady.filter((run) => run.kind !== "best").map(({ valBpb, tokensPerSecond }) => ({ valBpb: valBpb!, tokensPerSecond }))
+    const bestReruns = steady.filter((run) => run.kind === "best").map(({ valBpb, tokensPerSecond }) => ({ valBpb: valBpb!, tokensPerSecond }))
+    const history = commitSpeedRuns(earlier, record.parent)
+    const options = { minDelta: 0, z: 2 }
+    const values = (runs: ReadonlyArray<SpeedRun>) => runs.map((run) => run.valBpb)
+
+    const groups = [...speedGroups(earlier), bestReruns, candidate]
+    const raw = judge(values(candidate), values(history), pooledNoise(groups.map(values)), options, values(bestReruns))
+    expect(raw._tag).toBe("Keep") // as the loop decided then
+
+    const fit = fitSpeed(groups)
+    expect(fit.slope).toBeLessThan(-0.3)
+    expect(fit.noise.std).toBeLessThan(pooledNoise(groups.map(values)).std)
+    const bests = [...history, ...bestReruns]
+    const usual = usualLogSpeed(bests)
+    expect(candidateLogSpeed(candidate, bests, fit.speedNoise)).toBe(usual) // the same model: the best's speed
+    const equalSpeed = judge(atSpeed(candidate, fit.slope, usual), atSpeed(history, fit.slope, usual), fit.noise, options, atSpeed(bestReruns, fit.slope, usual))
+    expect(equalSpeed._tag).toBe("Discard")
+    expect(equalSpeed.evidence.margin).toBeLessThan(raw.evidence.margin / 2)
+  })
+})
