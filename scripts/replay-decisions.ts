@@ -5,7 +5,7 @@
 // analysis of records, not part of any decision.
 import { readFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { atSpeed, candidateLogSpeed, commitSpeedRuns, fitSpeed, judge, speedGroups, type SpeedRun, usualLogSpeed } from "../packages/core/src/decision/index.js"
+import { commitSpeedRuns, judgeAtSpeed, speedGroups, type SpeedRun } from "../packages/core/src/decision/index.js"
 import { parseRecords } from "../packages/autoresearch/src/results/records.js"
 
 const { positionals, values } = parseArgs({
@@ -24,27 +24,20 @@ for (const [index, record] of records.entries()) {
   const earlier = records.slice(0, index)
   const steady = record.runs.filter((run) => run.disturbed !== true && run.valBpb !== undefined)
   const speedRun = (run: (typeof steady)[number]): SpeedRun => ({ valBpb: run.valBpb!, tokensPerSecond: run.tokensPerSecond })
-  const own = steady.filter((run) => run.kind !== "best").map(speedRun)
+  const candidateRuns = steady.filter((run) => run.kind !== "best").map(speedRun)
   const bests = steady.filter((run) => run.kind === "best")
   const bestZero = bests.filter((run) => run.log.includes("-best0")).map(speedRun)
   const bestPairs = bests.filter((run) => !run.log.includes("-best0")).map(speedRun)
   const history = commitSpeedRuns(earlier, record.parent)
   const groups = speedGroups(earlier)
-  const verdictAt = (pairs: number) => {
-    const candidate = own.slice(0, pairs + 1)
-    const reruns = [...bestZero, ...bestPairs.slice(0, pairs)]
-    const fit = fitSpeed([...groups, reruns, candidate])
-    const all = [...history, ...reruns]
-    const bestSpeed = usualLogSpeed(all)
-    const verdict = judge(atSpeed(candidate, fit.slope, candidateLogSpeed(candidate, all, fit.speedNoise)), atSpeed(history, fit.slope, bestSpeed), fit.noise, options, atSpeed(reruns, fit.slope, bestSpeed))
-    return { verdict, slope: fit.slope }
-  }
+  const verdictAt = (pairs: number) =>
+    judgeAtSpeed({ earlier: groups, history, candidate: candidateRuns.slice(0, pairs + 1), bestReruns: [...bestZero, ...bestPairs.slice(0, pairs)] }, options)
   let pairs = 0
   let { verdict, slope } = verdictAt(0)
-  while (verdict._tag === "Confirm" && pairs < Math.min(bestPairs.length, own.length - 1)) ({ verdict, slope } = verdictAt(++pairs))
+  while (verdict._tag === "Confirm" && pairs < Math.min(bestPairs.length, candidateRuns.length - 1)) ({ verdict, slope } = verdictAt(++pairs))
   const now = verdict._tag === "Confirm" ? "more pairs" : verdict._tag.toLowerCase()
   console.log(
     `#${String(record.id).padEnd(3)} ${record.description.slice(0, 36).padEnd(36)} then ${record.status.padEnd(7)} now ${now.padEnd(10)} ` +
-      `(${pairs} pair(s), margin ${verdict.evidence.margin.toFixed(4)}, bar ${verdict.evidence.bar.toFixed(4)}, σ ${verdict.evidence.sigma.toFixed(4)}, slope ${slope.toFixed(3)})`
+      `(${pairs} pair(s), margin ${verdict.evidence.margin.toFixed(4)}, bar ${verdict.evidence.bar.toFixed(4)}, σ ${verdict.evidence.sigma.toFixed(4)}, slope ${(slope ?? 0).toFixed(3)})`
   )
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { atSpeed, candidateLogSpeed, commitSpeedRuns, fitSpeed, judge, pooledNoise, speedGroups, type SpeedRun, usualLogSpeed } from "../src/decision/index.js"
+import { atSpeed, candidateSpeed, commitSpeedRuns, fitSpeed, judge, judgeAtSpeed, pooledNoise, speedGroups, type SpeedRun, usualLogSpeed } from "../src/decision/index.js"
 import { ExperimentRecord } from "../src/domain.js"
 
 const decodeRecord = Schema.decodeUnknownSync(ExperimentRecord)
@@ -57,14 +57,20 @@ describe("val_bpb at equal speed", () => {
     expect(atSpeed(blind[0]!, -0.5, Math.log(40_000))).toEqual(blind[0]!.map((run) => run.valBpb))
   })
 
-  it("holds a candidate of the best's speed to the best's usual speed, and a faster model to its own", () => {
+  it("holds a candidate of the best's speed to the best's usual speed, and a faster model to its own, with its luck as noise", () => {
     const next = random(13)
     const best = runsOf(next, 2, 9, 0.08)
-    const noise = { std: 0.08, dof: 20 }
-    const lucky = [{ valBpb: 1.95, tokensPerSecond: 46_000 }, { valBpb: 1.96, tokensPerSecond: 45_000 }]
-    expect(candidateLogSpeed(lucky, best, noise)).toBe(usualLogSpeed(best))
+    const fit = { slope: -0.5, noise: { std: 0.01, dof: 20 }, plainNoise: { std: 0.04, dof: 20 }, speedNoise: { std: 0.08, dof: 20 } }
+    const lucky = [{ valBpb: 1.95, tokensPerSecond: 44_000 }, { valBpb: 1.96, tokensPerSecond: 43_000 }] // 8–10 % fast: luck, for two runs
+    expect(candidateSpeed(lucky, best, fit)).toEqual({ logSpeed: usualLogSpeed(best), extraVariance: 0 })
     const smaller = [{ valBpb: 1.9, tokensPerSecond: 80_000 }, { valBpb: 1.91, tokensPerSecond: 82_000 }]
-    expect(candidateLogSpeed(smaller, best, noise)).toBeCloseTo(Math.log(81_000), 2)
+    const own = candidateSpeed(smaller, best, fit)
+    expect(own.logSpeed).toBeCloseTo((Math.log(80_000) + Math.log(82_000)) / 2, 10)
+    expect(own.extraVariance).toBeCloseTo((0.5 * 0.08) ** 2, 10)
+    // Its own speed's luck widens the bar: the same margin needs more.
+    const narrow = judge([1.9], [2, 2, 2], { std: 0.01, dof: 20 }, { minDelta: 0 })
+    const wide = judge([1.9], [2, 2, 2], { std: 0.01, dof: 20 }, { minDelta: 0 }, [], own.extraVariance)
+    expect(wide.evidence.bar).toBeGreaterThan(3 * narrow.evidence.bar)
   })
 
   it("does not keep a change whose pairs ran in faster minutes than the best's (run 3's false keep, replayed)", () => {
@@ -94,10 +100,16 @@ describe("val_bpb at equal speed", () => {
     expect(fit.slope).toBeLessThan(-0.3)
     expect(fit.noise.std).toBeLessThan(pooledNoise(groups.map(values)).std)
     const bests = [...history, ...bestReruns]
-    const usual = usualLogSpeed(bests)
-    expect(candidateLogSpeed(candidate, bests, fit.speedNoise)).toBe(usual) // the same model: the best's speed
-    const equalSpeed = judge(atSpeed(candidate, fit.slope, usual), atSpeed(history, fit.slope, usual), fit.noise, options, atSpeed(bestReruns, fit.slope, usual))
+    expect(candidateSpeed(candidate, bests, fit)).toEqual({ logSpeed: usualLogSpeed(bests), extraVariance: 0 }) // the same model: the best's speed
+    // As the loop judges now: with every earlier pair in turn, it never keeps.
+    for (let pairs = 0; pairs <= bestReruns.length; pairs++) {
+      const { verdict } = judgeAtSpeed({ earlier: speedGroups(earlier), history, candidate: candidate.slice(0, pairs + 1), bestReruns: bestReruns.slice(0, pairs) }, options)
+      expect(verdict._tag).not.toBe("Keep")
+    }
+    const { verdict: equalSpeed, slope } = judgeAtSpeed({ earlier: speedGroups(earlier), history, candidate, bestReruns }, options)
+    expect(slope).toBe(fit.slope)
     expect(equalSpeed._tag).toBe("Discard")
+    expect(equalSpeed.reason).toMatch(/at equal speed/)
     expect(equalSpeed.evidence.margin).toBeLessThan(raw.evidence.margin / 2)
   })
 })

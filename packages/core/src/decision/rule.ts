@@ -40,7 +40,11 @@ export interface Evidence {
   /** The run-to-run noise used, and its degrees of freedom. */
   readonly sigma: number
   readonly dof: number
-  /** Standard error of the margin: σ·√(1 + 1/n_best) for the first run, σ·√(2/pairs) with pairs. */
+  /**
+   * Standard error of the margin: σ·√(1 + 1/n_best) for the first run, σ·√(2/pairs) with pairs;
+   * with a variance `extra` per candidate run (its speed taken as measured), √(σ²(1 + 1/n_best) +
+   * extra) and √((2σ² + extra)/pairs).
+   */
   readonly standardError: number
   /** The margin a keep needed (t(z, dof) × standard error). */
   readonly bar: number
@@ -60,14 +64,16 @@ const fmt = (x: number) => x.toFixed(4)
  * runs; `best` the best's runs before this decision; `bestReruns` the best's paired re-runs: one
  * per confirmation, or one more when the first run was paired too (the loop re-runs the best
  * beside a first run taken under another load). An unpaired first run is screened against
- * `best`; once there are pairs only the pairs count.
+ * `best`; once there are pairs only the pairs count. `extraVariance`: noise each candidate run
+ * carries beyond σ (at equal speed, the part of its speed that cannot be told from luck).
  */
 export const judge = (
   candidate: ReadonlyArray<number>,
   best: ReadonlyArray<number>,
   noise: NoiseEstimate,
   options: RuleOptions,
-  bestReruns: ReadonlyArray<number> = []
+  bestReruns: ReadonlyArray<number> = [],
+  extraVariance = 0
 ): Verdict => {
   const z = options.z ?? 2
   const clearZ = options.clearZ ?? 4
@@ -80,7 +86,8 @@ export const judge = (
   const margin = pairs > 0 ? mean(bestReruns.slice(0, pairs)) - mean(paired) - options.minDelta : mean(best) - candidate[0]! - options.minDelta
   // σ measured as 0 over repeated runs is a deterministic trainer: then one run does decide.
   const known = noise.dof > 0
-  const standardError = !known ? 0 : pairs > 0 ? noise.std * Math.sqrt(2 / pairs) : noise.std * Math.sqrt(1 + 1 / best.length)
+  const variance = noise.std ** 2
+  const standardError = !known ? 0 : pairs > 0 ? Math.sqrt((2 * variance + extraVariance) / pairs) : Math.sqrt(variance * (1 + 1 / best.length) + extraVariance)
   const t = (q: number) => tQuantile(q, noise.dof)
   const bar = t(z) * standardError
   const evidence: Evidence = { candidate, best, bestReruns, margin, sigma: noise.std, dof: noise.dof, standardError, bar }

@@ -20,6 +20,8 @@ export interface SpeedFit {
   readonly slope: number
   /** The run-to-run noise of val_bpb at equal speed (the plain noise when the slope is 0). */
   readonly noise: NoiseEstimate
+  /** The run-to-run noise of val_bpb as measured. */
+  readonly plainNoise: NoiseEstimate
   /** The run-to-run noise of ln(tokens/s) within groups. */
   readonly speedNoise: NoiseEstimate
 }
@@ -31,7 +33,7 @@ const SLOPE_Z = 2
 /** A slope steeper than this is a fit to noise (val_bpb falls about 0.3–0.6 per e-fold of tokens). */
 const MAX_SLOPE = 1
 /** A candidate within this many standard errors of the best's usual speed is taken to have it. */
-const SAME_SPEED_Z = 3
+const SAME_SPEED_Z = 2
 
 const hasSpeed = (run: SpeedRun): run is SpeedRun & { readonly tokensPerSecond: number } =>
   run.tokensPerSecond !== undefined && Number.isFinite(run.tokensPerSecond) && run.tokensPerSecond > 0
@@ -64,15 +66,15 @@ export const fitSpeed = (groups: ReadonlyArray<ReadonlyArray<SpeedRun>>): SpeedF
     }
   }
   const dof = speedNoise.dof
-  if (dof < MIN_DOF || sxx <= 0) return { slope: 0, noise: plain, speedNoise }
+  if (dof < MIN_DOF || sxx <= 0) return { slope: 0, noise: plain, plainNoise: plain, speedNoise }
   const slope = sxy / sxx
   const residual = Math.max(0, syy - slope * sxy)
   const slopeError = Math.sqrt(residual / (dof - 1) / sxx)
-  if (!(slope < -tQuantile(SLOPE_Z, dof - 1) * slopeError) || slope < -MAX_SLOPE) return { slope: 0, noise: plain, speedNoise }
+  if (!(slope < -tQuantile(SLOPE_Z, dof - 1) * slopeError) || slope < -MAX_SLOPE) return { slope: 0, noise: plain, plainNoise: plain, speedNoise }
   // The timed groups' squares shrink to the residual (one dof spent on the slope); the rest stay.
   const squares = plain.std ** 2 * plain.dof - syy + residual
   const noiseDof = plain.dof - 1
-  return { slope, noise: { std: Math.sqrt(Math.max(0, squares) / noiseDof), dof: noiseDof }, speedNoise }
+  return { slope, noise: { std: Math.sqrt(Math.max(0, squares) / noiseDof), dof: noiseDof }, plainNoise: plain, speedNoise }
 }
 
 /** A commit's usual speed: the median ln(tokens/s) of its runs (undefined when none has a speed). */
@@ -81,19 +83,26 @@ export const usualLogSpeed = (runs: ReadonlyArray<SpeedRun>): number | undefined
   return speeds.length > 0 ? median(speeds) : undefined
 }
 
+/** The speed a candidate's runs are put at, and the noise each of them keeps beyond σ. */
+export interface CandidateSpeed {
+  readonly logSpeed: number | undefined
+  readonly extraVariance: number
+}
+
 /**
- * The usual speed to hold a candidate to: the best's, unless its runs are told apart from the
- * best's by more than 3 standard errors of the speed noise (a smaller or faster model trains
- * faster, and that is part of its gain); then its own.
+ * The speed to hold a candidate to: the best's usual speed, unless its runs are told apart from
+ * it by more than 2 standard errors of the speed noise (a smaller or faster model trains faster,
+ * and that is part of its gain). Then the mean of its own runs, and since that mean holds the
+ * luck of their minutes as well, each run keeps slope² × the speed noise's variance as noise.
  */
-export const candidateLogSpeed = (candidate: ReadonlyArray<SpeedRun>, best: ReadonlyArray<SpeedRun>, speedNoise: NoiseEstimate): number | undefined => {
-  const own = usualLogSpeed(candidate)
-  const bests = usualLogSpeed(best)
-  if (own === undefined || bests === undefined || speedNoise.dof === 0) return own
+export const candidateSpeed = (candidate: ReadonlyArray<SpeedRun>, best: ReadonlyArray<SpeedRun>, fit: SpeedFit): CandidateSpeed => {
   const timed = candidate.filter(hasSpeed)
+  const bests = usualLogSpeed(best)
+  if (timed.length === 0 || bests === undefined) return { logSpeed: undefined, extraVariance: 0 }
   const meanLog = timed.reduce((sum, run) => sum + Math.log(run.tokensPerSecond), 0) / timed.length
-  const standardError = speedNoise.std * Math.sqrt(1 / timed.length + 1 / best.filter(hasSpeed).length)
-  return Math.abs(meanLog - bests) <= SAME_SPEED_Z * standardError ? bests : own
+  const standardError = fit.speedNoise.std * Math.sqrt(1 / timed.length + 1 / best.filter(hasSpeed).length)
+  if (fit.speedNoise.dof > 0 && Math.abs(meanLog - bests) <= SAME_SPEED_Z * standardError) return { logSpeed: bests, extraVariance: 0 }
+  return { logSpeed: meanLog, extraVariance: (fit.slope * fit.speedNoise.std) ** 2 }
 }
 
 /** val_bpb of each run at the usual speed `logSpeed` (a run of unknown speed, or slope 0, as it is). */

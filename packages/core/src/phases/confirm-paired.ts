@@ -8,19 +8,7 @@
 // Every run is judged at its commit's usual speed when the night's repeats show how val_bpb
 // follows the speed (decision/speed.ts): a fast minute on one side of a pair is not a gain.
 import { Effect } from "effect"
-import {
-  atSpeed,
-  candidateLogSpeed,
-  commitSpeedRuns,
-  commitThroughputs,
-  fitSpeed,
-  judge,
-  speedGroups,
-  type SpeedRun,
-  throughputBand,
-  tokensPerSecondOf,
-  usualLogSpeed
-} from "../decision/index.js"
+import { commitSpeedRuns, commitThroughputs, judgeAtSpeed, speedGroups, type SpeedRun, throughputBand, tokensPerSecondOf } from "../decision/index.js"
 import type { Decision, RunReport } from "../domain.js"
 import type { WorkspaceError } from "../errors.js"
 import type { TrainSpec } from "../services/trainer.js"
@@ -32,6 +20,8 @@ import type { LoopState } from "./state.js"
 /** A successful run's val_bpb and speed. */
 const speedRunOf = (report: RunReport | undefined): SpeedRun | undefined =>
   report?._tag === "Success" ? { valBpb: report.metrics.valBpb, tokensPerSecond: tokensPerSecondOf(report.metrics) } : undefined
+
+const values = (runs: ReadonlyArray<SpeedRun>) => runs.map((run) => run.valBpb)
 
 /** Pair k of experiment `id`: a seed of its own, the same for both sides (and on a resume). */
 export const pairSeed = (id: number, k: number) => (id * 7919 + k * 104729) % 2_147_483_647
@@ -70,17 +60,7 @@ export const confirmPaired =
       const bestReruns: Array<SpeedRun> = []
       const options = { minDelta: run.config.minDelta, z: run.config.noiseZ, maxConfirmations: run.config.maxConfirmations }
       const earlier = speedGroups(state.records)
-      // The runs at their usual speeds: the best's over all its runs, the candidate's the best's
-      // unless its own speed is told apart (then its own).
-      const judgeNow = () => {
-        const fit = fitSpeed([...earlier, bestReruns, candidate])
-        const bests = [...history, ...bestReruns]
-        const bestSpeed = usualLogSpeed(bests)
-        const candidateSpeed = candidateLogSpeed(candidate, bests, fit.speedNoise)
-        const verdict = judge(atSpeed(candidate, fit.slope, candidateSpeed), atSpeed(history, fit.slope, bestSpeed), fit.noise, options, atSpeed(bestReruns, fit.slope, bestSpeed))
-        if (fit.slope === 0) return { verdict, slope: undefined }
-        return { verdict: { ...verdict, reason: `${verdict.reason}; at equal speed (${fit.slope.toFixed(3)} val_bpb per e-fold of tokens/s)` }, slope: fit.slope }
-      }
+      const judgeNow = () => judgeAtSpeed({ earlier, history, candidate, bestReruns }, options)
       let { verdict, slope } = judgeNow()
       let decision: Decision | undefined
       const firstThroughput = experiment.runs.findLast((sample) => sample.kind === "run" || sample.kind === "rerun" || sample.kind === "repair")?.throughput
@@ -113,7 +93,6 @@ export const confirmPaired =
         ;({ verdict, slope } = judgeNow())
       }
       const { evidence } = verdict
-      const values = (runs: ReadonlyArray<SpeedRun>) => runs.map((r) => r.valBpb)
       return {
         ...current,
         report: first, // the record keeps the first run's metrics
