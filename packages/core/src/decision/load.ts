@@ -1,6 +1,7 @@
 // Load awareness: a wall-clock budget turns machine load into val_bpb, so a run whose
 // throughput falls outside the band of recent runs was disturbed and must not decide anything.
 import type { ExperimentRecord, RunMetrics, RunSample } from "../domain.js"
+import { median } from "./noise.js"
 
 /** The band of model FLOP/s of recent runs: a run outside it was disturbed by machine load. */
 export interface ThroughputBand {
@@ -17,12 +18,6 @@ export interface BandOptions {
   readonly k?: number
   /** Fewer recent runs than this give no band (nothing is disturbed). Default 3. */
   readonly minRuns?: number
-}
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /**

@@ -42,3 +42,10 @@ export const tQuantile = (z: number, dof: number): number => {
 
 /** The arithmetic mean (NaN for no values). */
 export const mean = (values: ReadonlyArray<number>): number => values.reduce((a, b) => a + b, 0) / values.length
+
+/** The median (NaN for no values). */
+export const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}

@@ -5,7 +5,7 @@
 // slope clearly, every run of a decision is put at its commit's usual speed before the rule
 // judges it, and the noise is what is left at equal speed.
 import type { ExperimentRecord, RunSample } from "../domain.js"
-import { type NoiseEstimate, pooledNoise, tQuantile } from "./noise.js"
+import { median, type NoiseEstimate, pooledNoise, tQuantile } from "./noise.js"
 import { runsByCommit } from "./runs.js"
 
 /** One run's val_bpb and, when the trainer counts tokens, its speed. */
@@ -37,12 +37,6 @@ const SAME_SPEED_Z = 2
 
 const hasSpeed = (run: SpeedRun): run is SpeedRun & { readonly tokensPerSecond: number } =>
   run.tokensPerSecond !== undefined && Number.isFinite(run.tokensPerSecond) && run.tokensPerSecond > 0
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 /**
  * The pooled within-group regression of val_bpb on ln(tokens/s) (groups of one configuration's
