@@ -130,9 +130,33 @@ export const alternatives = (current: ParamValue, configured: ReadonlyArray<Para
   return []
 }
 
-/** A canonical text of a configuration, for "was this tried?". */
-export const configurationKey = (config: Configuration): string =>
-  [...config.entries()]
+/** A canonical text of a configuration, for "was this tried?" (two that train the same model share one). */
+export const configurationKey = (config: Configuration): string => {
+  const width = modelWidth(config)
+  return [...config.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, value]) => `${name}=${JSON.stringify(value.type === "number" ? value.value : value.type === "tuple" ? value.values : value.value)}`)
+    .map(([name, value]) =>
+      name === "ASPECT_RATIO" && width !== undefined
+        ? `width=${width}`
+        : `${name}=${JSON.stringify(value.type === "number" ? value.value : value.type === "tuple" ? value.values : value.value)}`
+    )
     .join(";")
+}
+
+const positive = (config: Configuration, name: string): number | undefined => {
+  const value = config.get(name)
+  return value?.type === "number" && value.value > 0 ? value.value : undefined
+}
+
+/**
+ * The model width of the reference's canvas: DEPTH × ASPECT_RATIO rounded up to a multiple of
+ * HEAD_DIM. Two aspect ratios that round to one width train the same model (at DEPTH 1 and
+ * HEAD_DIM 32, ASPECT_RATIO 16 and 32 are both 32 wide), so they are one configuration: the
+ * 20-experiment bench spent an experiment and three paired re-runs on such a move.
+ */
+const modelWidth = (config: Configuration): number | undefined => {
+  const depth = positive(config, "DEPTH")
+  const aspect = positive(config, "ASPECT_RATIO")
+  const head = positive(config, "HEAD_DIM")
+  return depth === undefined || aspect === undefined || head === undefined ? undefined : Math.ceil((depth * aspect) / head) * head
+}

@@ -175,3 +175,23 @@ describe("the search agent in a parallel run", () => {
     })
   )
 })
+
+describe("moves that train the same model", () => {
+  it("never proposes an aspect ratio that rounds to the same width (DEPTH 1: ASPECT_RATIO 16 and 32 are both 32 wide)", () => {
+    const reference = `const DEPTH = 1
+const ASPECT_RATIO = 32 // model_dim = DEPTH * ASPECT_RATIO, rounded up to a multiple of HEAD_DIM
+const HEAD_DIM = 32
+`
+    for (let seed = 0; seed < 8; seed++) {
+      const proposal = nextProposal(reference, [], 2, { seed, include: ["ASPECT_RATIO"] })
+      expect(proposal._tag).toBe("Proposal")
+      if (proposal._tag !== "Proposal") continue
+      const next = Number(/ASPECT_RATIO 32 → (\d+)/.exec(proposal.proposal.description)?.[1])
+      expect(Math.ceil(next / 32) * 32).not.toBe(32)
+    }
+    // At DEPTH 2 a smaller ratio is a narrower model, and the prior tries it first.
+    const deeper = nextProposal(reference.replace("DEPTH = 1", "DEPTH = 2"), [], 2, { seed: 0, include: ["ASPECT_RATIO"] })
+    expect(deeper._tag === "Proposal" && deeper.proposal.description).toBe("ASPECT_RATIO 32 → 16")
+  })
+})
+
