@@ -1,5 +1,5 @@
 export { mean, type NoiseEstimate, pooledNoise, tQuantile } from "./noise.js"
-export { type Evidence, judge, type RuleOptions, type Verdict } from "./rule.js"
+export { type Evidence, type ExtraNoise, judge, type RuleOptions, type Verdict } from "./rule.js"
 export { type BandOptions, commitThroughputs, isDisturbed, primaryRun, recentThroughputs, throughputBand, type ThroughputBand, throughputOf, tokensPerSecondOf } from "./load.js"
 export { runsByCommit } from "./runs.js"
 export { atSpeed, candidateSpeed, type CandidateSpeed, commitSpeedRuns, fitSpeed, type SpeedFit, speedGroups, type SpeedRun, usualLogSpeed } from "./speed.js"

@@ -1,7 +1,8 @@
 // One decision judged at equal speed (speed.ts): the slope fitted on the night's repeats and
 // this decision's runs, every run put at its commit's usual speed, then the sequential rule
 // (rule.ts). What the confirm phase calls after each run, and what a replay of records calls.
-import { judge, type RuleOptions, type Verdict } from "./rule.js"
+import { mean } from "./noise.js"
+import { judge, pairing, type RuleOptions, type Verdict } from "./rule.js"
 import { atSpeed, candidateSpeed, fitSpeed, type SpeedRun, usualLogSpeed } from "./speed.js"
 
 /** The runs a decision rests on, with their speeds. */
@@ -24,17 +25,35 @@ export interface SpeedVerdict {
 
 const values = (runs: ReadonlyArray<SpeedRun>) => runs.map((run) => run.valBpb)
 
+/** How far, on average, runs are moved along the speed axis to `logSpeed` (runs of unknown speed stay). */
+const shift = (runs: ReadonlyArray<SpeedRun>, logSpeed: number | undefined): number =>
+  logSpeed === undefined || runs.length === 0 ? 0 : mean(runs.map((run) => (run.tokensPerSecond !== undefined && run.tokensPerSecond > 0 ? Math.log(run.tokensPerSecond) - logSpeed : 0)))
+
+/**
+ * The variance the slope's own error puts on the margin: the runs compared are moved along the
+ * speed axis by different amounts, and an error in the slope moves their difference with it,
+ * the same for every pair (so more pairs do not shrink it).
+ */
+const slopeVariance = (input: SpeedDecisionInput, slopeError: number, candidateSpeed: number | undefined, bestSpeed: number | undefined): number => {
+  const { first, pairs } = pairing(input.candidate.length, input.bestReruns.length)
+  const candidate = pairs > 0 ? input.candidate.slice(first, first + pairs) : input.candidate.slice(0, 1)
+  const best = pairs > 0 ? input.bestReruns.slice(0, pairs) : input.history
+  return (slopeError * (shift(candidate, candidateSpeed) - shift(best, bestSpeed))) ** 2
+}
+
 /**
  * Judges a candidate with every run at its commit's usual speed when the night's repeats show a
  * clear slope (as measured otherwise). One run cannot tell a faster model from a fast minute, so
  * an unpaired screen stands only where the runs as measured agree with it; otherwise it confirms.
  */
-export const judgeAtSpeed = ({ earlier, history, candidate, bestReruns }: SpeedDecisionInput, options: RuleOptions): SpeedVerdict => {
+export const judgeAtSpeed = (input: SpeedDecisionInput, options: RuleOptions): SpeedVerdict => {
+  const { earlier, history, candidate, bestReruns } = input
   const fit = fitSpeed([...earlier, bestReruns, candidate])
   const bests = [...history, ...bestReruns]
   const bestSpeed = usualLogSpeed(bests)
   const own = candidateSpeed(candidate, bests, fit)
-  const verdict = judge(atSpeed(candidate, fit.slope, own.logSpeed), atSpeed(history, fit.slope, bestSpeed), fit.noise, options, atSpeed(bestReruns, fit.slope, bestSpeed), own.extraVariance)
+  const extra = { perRun: own.extraVariance, onMargin: slopeVariance(input, fit.slopeError, own.logSpeed, bestSpeed) }
+  const verdict = judge(atSpeed(candidate, fit.slope, own.logSpeed), atSpeed(history, fit.slope, bestSpeed), fit.noise, options, atSpeed(bestReruns, fit.slope, bestSpeed), extra)
   if (fit.slope === 0) return { verdict, slope: undefined }
   const atEqualSpeed = `at equal speed (${fit.slope.toFixed(3)} val_bpb per e-fold of tokens/s)`
   const asMeasured = candidate.length === 1 && bestReruns.length === 0 ? judge(values(candidate), values(history), fit.plainNoise, options) : undefined

@@ -42,8 +42,8 @@ export interface Evidence {
   readonly dof: number
   /**
    * Standard error of the margin: σ·√(1 + 1/n_best) for the first run, σ·√(2/pairs) with pairs;
-   * with a variance `extra` per candidate run (its speed taken as measured), √(σ²(1 + 1/n_best) +
-   * extra) and √((2σ² + extra)/pairs).
+   * with extra noise (`ExtraNoise`: p per candidate run, m on the margin), √(σ²(1 + 1/n_best) +
+   * p + m) and √((2σ² + p)/pairs + m).
    */
   readonly standardError: number
   /** The margin a keep needed (t(z, dof) × standard error). */
@@ -57,6 +57,22 @@ export type Verdict =
   /** Re-run the candidate and the best once more, with the same fresh seed, then judge again. */
   | { readonly _tag: "Confirm"; readonly reason: string; readonly evidence: Evidence }
 
+/** Noise beyond σ, as variances (judging at equal speed, decision/judge-at-speed.ts). */
+export interface ExtraNoise {
+  /** Carried by each candidate run: the part of its speed that cannot be told from luck. */
+  readonly perRun?: number
+  /** Carried by the margin as a whole, however many pairs: the error of the speed slope. */
+  readonly onMargin?: number
+}
+
+/**
+ * Which runs the margin compares: before any pair, the candidate's first run with the best's
+ * runs so far; then `pairs` of the candidate's runs from `first` on with as many of the best's
+ * re-runs (`first` 0 when the first run was paired too).
+ */
+export const pairing = (candidateRuns: number, bestReruns: number): { readonly first: number; readonly pairs: number } =>
+  bestReruns >= candidateRuns ? { first: 0, pairs: candidateRuns } : { first: 1, pairs: Math.max(0, Math.min(candidateRuns - 1, bestReruns)) }
+
 const fmt = (x: number) => x.toFixed(4)
 
 /**
@@ -64,8 +80,7 @@ const fmt = (x: number) => x.toFixed(4)
  * runs; `best` the best's runs before this decision; `bestReruns` the best's paired re-runs: one
  * per confirmation, or one more when the first run was paired too (the loop re-runs the best
  * beside a first run taken under another load). An unpaired first run is screened against
- * `best`; once there are pairs only the pairs count. `extraVariance`: noise each candidate run
- * carries beyond σ (at equal speed, the part of its speed that cannot be told from luck).
+ * `best`; once there are pairs only the pairs count (`pairing`). `extra`: noise beyond σ.
  */
 export const judge = (
   candidate: ReadonlyArray<number>,
@@ -73,21 +88,22 @@ export const judge = (
   noise: NoiseEstimate,
   options: RuleOptions,
   bestReruns: ReadonlyArray<number> = [],
-  extraVariance = 0
+  extra: ExtraNoise = {}
 ): Verdict => {
   const z = options.z ?? 2
   const clearZ = options.clearZ ?? 4
   const enterZ = options.enterZ ?? 0.5
   const maxConfirmations = options.maxConfirmations ?? 3
   const confirmations = candidate.length - 1
-  const firstPaired = bestReruns.length >= candidate.length
-  const paired = firstPaired ? candidate : candidate.slice(1, bestReruns.length + 1)
-  const pairs = paired.length
+  const { first, pairs } = pairing(candidate.length, bestReruns.length)
+  const paired = candidate.slice(first, first + pairs)
   const margin = pairs > 0 ? mean(bestReruns.slice(0, pairs)) - mean(paired) - options.minDelta : mean(best) - candidate[0]! - options.minDelta
   // σ measured as 0 over repeated runs is a deterministic trainer: then one run does decide.
   const known = noise.dof > 0
   const variance = noise.std ** 2
-  const standardError = !known ? 0 : pairs > 0 ? Math.sqrt((2 * variance + extraVariance) / pairs) : Math.sqrt(variance * (1 + 1 / best.length) + extraVariance)
+  const perRun = extra.perRun ?? 0
+  const onMargin = extra.onMargin ?? 0
+  const standardError = !known ? 0 : pairs > 0 ? Math.sqrt((2 * variance + perRun) / pairs + onMargin) : Math.sqrt(variance * (1 + 1 / best.length) + perRun + onMargin)
   const t = (q: number) => tQuantile(q, noise.dof)
   const bar = t(z) * standardError
   const evidence: Evidence = { candidate, best, bestReruns, margin, sigma: noise.std, dof: noise.dof, standardError, bar }

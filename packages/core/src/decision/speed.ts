@@ -18,6 +18,8 @@ export interface SpeedRun {
 export interface SpeedFit {
   /** d val_bpb / d ln(tokens/s), pooled within groups; 0 when too few runs show it clearly. */
   readonly slope: number
+  /** The slope's standard error (0 with the slope 0): runs put at another speed carry its error. */
+  readonly slopeError: number
   /** The run-to-run noise of val_bpb at equal speed (the plain noise when the slope is 0). */
   readonly noise: NoiseEstimate
   /** The run-to-run noise of val_bpb as measured. */
@@ -60,15 +62,15 @@ export const fitSpeed = (groups: ReadonlyArray<ReadonlyArray<SpeedRun>>): SpeedF
     }
   }
   const dof = speedNoise.dof
-  if (dof < MIN_DOF || sxx <= 0) return { slope: 0, noise: plain, plainNoise: plain, speedNoise }
+  if (dof < MIN_DOF || sxx <= 0) return { slope: 0, slopeError: 0, noise: plain, plainNoise: plain, speedNoise }
   const slope = sxy / sxx
   const residual = Math.max(0, syy - slope * sxy)
   const slopeError = Math.sqrt(residual / (dof - 1) / sxx)
-  if (!(slope < -tQuantile(SLOPE_Z, dof - 1) * slopeError) || slope < -MAX_SLOPE) return { slope: 0, noise: plain, plainNoise: plain, speedNoise }
+  if (!(slope < -tQuantile(SLOPE_Z, dof - 1) * slopeError) || slope < -MAX_SLOPE) return { slope: 0, slopeError: 0, noise: plain, plainNoise: plain, speedNoise }
   // The timed groups' squares shrink to the residual (one dof spent on the slope); the rest stay.
   const squares = plain.std ** 2 * plain.dof - syy + residual
   const noiseDof = plain.dof - 1
-  return { slope, noise: { std: Math.sqrt(Math.max(0, squares) / noiseDof), dof: noiseDof }, plainNoise: plain, speedNoise }
+  return { slope, slopeError, noise: { std: Math.sqrt(Math.max(0, squares) / noiseDof), dof: noiseDof }, plainNoise: plain, speedNoise }
 }
 
 /** A commit's usual speed: the median ln(tokens/s) of its runs (undefined when none has a speed). */
