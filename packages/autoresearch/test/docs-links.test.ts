@@ -11,6 +11,9 @@ const root = fileURLToPath(new URL("../../..", import.meta.url))
 /** The files git tracks (a link to an ignored file would break on a clone). */
 const tracked = new Set(execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter((path) => path !== ""))
 
+/** Every folder that holds a tracked file (a link may name a folder). */
+const folders = new Set([...tracked].flatMap((path) => path.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))))
+
 const pages = [...tracked].filter((path) => path.endsWith(".md") && (path === "README.md" || path.startsWith("docs/") || /^examples\/[^/]+\/README\.md$/.test(path)))
 
 /** Relative link targets of a markdown page, images included, anchors and queries dropped. */
@@ -30,7 +33,7 @@ describe("documentation links", () => {
     const broken = pages.flatMap((page) =>
       relativeLinks(readFileSync(join(root, page), "utf8"))
         .map((target) => normalize(join(dirname(page), target)).replace(/\/$/, ""))
-        .filter((path) => !tracked.has(path) && ![...tracked].some((file) => file.startsWith(`${path}/`)))
+        .filter((path) => !tracked.has(path) && !folders.has(path))
         .map((path) => `${page} → ${path}`)
     )
     expect(broken).toEqual([])

@@ -3,7 +3,7 @@
 // (rule.ts). What the confirm phase calls after each run, and what a replay of records calls.
 import { mean } from "./noise.js"
 import { judge, pairing, type RuleOptions, type Verdict } from "./rule.js"
-import { atSpeed, candidateSpeed, fitSpeed, type SpeedRun, usualLogSpeed } from "./speed.js"
+import { atSpeed, candidateSpeed, fitSpeed, hasSpeed, type SpeedRun, usualLogSpeed } from "./speed.js"
 
 /** The runs a decision rests on, with their speeds. */
 export interface SpeedDecisionInput {
@@ -27,7 +27,7 @@ const values = (runs: ReadonlyArray<SpeedRun>) => runs.map((run) => run.valBpb)
 
 /** How far, on average, runs are moved along the speed axis to `logSpeed` (runs of unknown speed stay). */
 const shift = (runs: ReadonlyArray<SpeedRun>, logSpeed: number | undefined): number =>
-  logSpeed === undefined || runs.length === 0 ? 0 : mean(runs.map((run) => (run.tokensPerSecond !== undefined && run.tokensPerSecond > 0 ? Math.log(run.tokensPerSecond) - logSpeed : 0)))
+  logSpeed === undefined || runs.length === 0 ? 0 : mean(runs.map((run) => (hasSpeed(run) ? Math.log(run.tokensPerSecond) - logSpeed : 0)))
 
 /**
  * The variance the slope's own error puts on the margin: the runs compared are moved along the

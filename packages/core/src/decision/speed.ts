@@ -37,7 +37,8 @@ const MAX_SLOPE = 1
 /** A candidate within this many standard errors of the best's usual speed is taken to have it. */
 const SAME_SPEED_Z = 2
 
-const hasSpeed = (run: SpeedRun): run is SpeedRun & { readonly tokensPerSecond: number } =>
+/** Whether a run carries a usable speed (a trainer that counts no tokens leaves it out). */
+export const hasSpeed = (run: SpeedRun): run is SpeedRun & { readonly tokensPerSecond: number } =>
   run.tokensPerSecond !== undefined && Number.isFinite(run.tokensPerSecond) && run.tokensPerSecond > 0
 
 /**
